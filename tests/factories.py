@@ -1,0 +1,86 @@
+"""Factories that return callables' results: real rows through the real services."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from core.auth import services
+from core.auth.models import ROLES_BY_KIND, Organization, OrgKind, User
+from core.extensions import db
+
+PASSWORD = "correct horse battery staple"
+_seq = itertools.count(1)
+
+
+def make_org(kind: str = "creditor", name: str | None = None, **settings: object) -> Organization:
+    n = next(_seq)
+    org = services.create_organization(name or f"{kind.title()} {n}", kind)
+    for key, value in settings.items():
+        setattr(org, key, value)
+    db.session.commit()
+    return org
+
+
+def make_user(
+    org: Organization,
+    role: str = "owner",
+    *,
+    email: str | None = None,
+    name: str | None = None,
+    password: str = PASSWORD,
+) -> User:
+    n = next(_seq)
+    user = services.create_user(
+        org,
+        email=email or f"{role}{n}@example.com",
+        name=name or f"{role.title()} {n}",
+        role=role,
+        password=password,
+    )
+    db.session.commit()
+    return user
+
+
+def bearer_headers(user: User) -> dict[str, str]:
+    _token, secret = services.issue_token(user, name="test")
+    db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@dataclass
+class Tenant:
+    org: Organization
+    users: dict[str, User] = field(default_factory=dict)
+
+    def __getattr__(self, role: str) -> User:
+        try:
+            return self.__dict__["users"][role]
+        except KeyError:
+            raise AttributeError(role) from None
+
+
+@dataclass
+class Tenants:
+    a: Tenant
+    b: Tenant
+    x: Tenant
+    y: Tenant
+
+
+def make_tenant(kind: str, name: str) -> Tenant:
+    org = make_org(kind, name)
+    tenant = Tenant(org)
+    for role in ROLES_BY_KIND[OrgKind(kind)]:
+        tenant.users[role.value] = make_user(org, role.value)
+    return tenant
+
+
+def make_tenants() -> Tenants:
+    n = next(_seq)
+    return Tenants(
+        a=make_tenant("creditor", f"Creditor A{n}"),
+        b=make_tenant("creditor", f"Creditor B{n}"),
+        x=make_tenant("agency", f"Agency X{n}"),
+        y=make_tenant("agency", f"Agency Y{n}"),
+    )
