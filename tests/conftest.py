@@ -47,6 +47,18 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """PostgreSQL-only tests (row locks, races) are deselected, not skipped, on SQLite."""
+    if config.getoption("--db") == "postgresql":
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("postgres_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def service_missing(what: str, why: object) -> None:
     """On CI a missing service fails the run; on a laptop the dependent tests skip."""
     message = f"{what} is not reachable: {why}"
