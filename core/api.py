@@ -9,6 +9,7 @@ import marshmallow as ma
 from flask import Flask, Response
 
 from core import errors
+from core.money import MoneyField, money_schema_component
 
 
 class ErrorBodySchema(ma.Schema):
@@ -21,6 +22,11 @@ class ErrorSchema(ma.Schema):
     """What every error response looks like (documentation only)."""
 
     error = ma.fields.Nested(ErrorBodySchema)
+
+
+def money_to_openapi(_converter: Any, field: ma.fields.Field, **_kw: Any) -> dict[str, Any]:
+    """Describe MoneyField as the `{"amount", "currency"}` object it reads and writes."""
+    return money_schema_component() if isinstance(field, MoneyField) else {}
 
 
 class Api(flask_smorest.Api):
@@ -37,6 +43,7 @@ class Api(flask_smorest.Api):
             {"description": "Receivables ledger, disputes and collections marketplace."},
         )
         super().init_app(app, spec_kwargs=spec_kwargs)
+        self.ma_plugin.converter.add_attribute_function(money_to_openapi)
         self.spec.components.security_scheme(
             "bearer", {"type": "http", "scheme": "bearer", "description": "API token"}
         )

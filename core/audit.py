@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import has_request_context, request
-from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import Base, utcnow
@@ -41,6 +41,28 @@ class AuditEvent(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     ip: Mapped[str | None] = mapped_column(String(64))
+
+
+#: PostgreSQL enforces append-only for every client, not only the ORM (same SQL as the migration)
+APPEND_ONLY_FUNCTION = """
+CREATE FUNCTION audit_events_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_events is append-only';
+END;
+$$ LANGUAGE plpgsql
+"""
+APPEND_ONLY_TRIGGER = """
+CREATE TRIGGER audit_events_append_only
+BEFORE UPDATE OR DELETE ON audit_events
+FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()
+"""
+for _ddl in (APPEND_ONLY_FUNCTION, APPEND_ONLY_TRIGGER):
+    event.listen(AuditEvent.__table__, "after_create", DDL(_ddl).execute_if(dialect="postgresql"))
+event.listen(
+    AuditEvent.__table__,
+    "after_drop",
+    DDL("DROP FUNCTION IF EXISTS audit_events_append_only()").execute_if(dialect="postgresql"),
+)
 
 
 def record(

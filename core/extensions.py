@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_smorest import Blueprint
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -18,7 +19,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(directory=str(ROOT / "migrations"), compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-api = Api()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
@@ -32,4 +32,12 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    api.init_app(app)
+    # flask-smorest's Api serves one app (its spec lives on the object), so each app gets its own.
+    rest_api = Api()
+    rest_api.init_app(app)
+    app.extensions["duebridge.api"] = rest_api
+
+
+def register_api(app: Flask, blueprint: Blueprint) -> None:
+    """Register a feature's flask-smorest blueprint on `app`'s API (and its OpenAPI doc)."""
+    app.extensions["duebridge.api"].register_blueprint(blueprint)

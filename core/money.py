@@ -116,7 +116,8 @@ class Money:
 class MoneyField(ma.fields.Field):
     """`{"amount": "1234.56", "currency": "EUR"}` ⇄ Money; floats, bad digits → 422."""
 
-    default_error_messages = {"invalid": 'Expected {"amount": "1234.56", "currency": "EUR"}.'}
+    #: the shape we expect, said plainly when something else arrives
+    SHAPE = 'Expected {"amount": "1234.56", "currency": "EUR"}.'
 
     def __init__(self, *, allow_negative: bool = False, allow_zero: bool = True, **kw: Any):
         kw.setdefault("metadata", {})
@@ -132,7 +133,7 @@ class MoneyField(ma.fields.Field):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> Money:
         if not isinstance(value, dict) or set(value) != {"amount", "currency"}:
-            raise self.make_error("invalid")
+            raise ma.ValidationError(self.SHAPE)
         try:
             money = Money.parse(
                 value["amount"], value["currency"], allow_negative=self.allow_negative

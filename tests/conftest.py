@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -104,13 +105,33 @@ def app_config(database_url: str, **extra: Any) -> dict[str, Any]:
         "MAIL_SERVER": None,
         "SESSION_COOKIE_SECURE": False,
         "PUBLIC_URL": "http://localhost",
+        "CHEAP_PASSWORD_HASHING": True,
         **extra,
     }
+
+
+class FreshContextClient(FlaskClient):
+    """A test client whose every request gets its own app context (g, DB session).
+
+    Flask reuses an active app context of the same app for a request, so without this
+    a request would share the test body's `g` (Flask-Login caches the user there) and
+    its identity map: a revoked token would still "work" within one test.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        token = _cv_app.set(None)  # type: ignore[arg-type]
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            if _cv_app.get(None) is not None:
+                db.session.expire_all()  # the test body sees what the request wrote
 
 
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
     app = create_app(app_config(database_url))
+    app.test_client_class = FreshContextClient
     with app.app_context():
         db.create_all()
         yield app
@@ -137,10 +158,19 @@ def _isolation(
 ) -> Iterator[None]:
     """Roll every test back (savepoints let app code commit) unless it is `committed`."""
     limiter.reset()
-    if request.node.get_closest_marker("committed"):
-        yield
-        empty_all_tables()
-        return
+    ctx = app.app_context()  # a fresh g and DB session for every test
+    ctx.push()
+    try:
+        if request.node.get_closest_marker("committed"):
+            yield
+            empty_all_tables()
+            return
+        yield from _rolled_back(monkeypatch)
+    finally:
+        ctx.pop()
+
+
+def _rolled_back(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     conn = db.engine.connect()
     trans = conn.begin()
     # Flask-SQLAlchemy 3.x binds sessions from db.engines, not Session(bind=...)

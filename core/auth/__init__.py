@@ -7,8 +7,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core.auth import api, session, views
-    from core.extensions import api as rest_api
+    from core.extensions import register_api
 
     session.init_app(app)
-    rest_api.register_blueprint(api.blp)
+    register_api(app, api.blp)
     app.register_blueprint(views.bp)

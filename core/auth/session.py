@@ -53,8 +53,8 @@ def protect_csrf() -> None:
     """Check the CSRF token on cookie-authenticated writes (forms and browser API calls)."""
     if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
         return
-    if request.endpoint in CSRF_EXEMPT:
-        return
+    if request.routing_exception is not None or request.endpoint in CSRF_EXEMPT:
+        return  # unknown path or method: let routing answer 404/405
     if request.headers.get("Authorization", "").lower().startswith("bearer "):
         return  # a browser cannot attach this header cross-site without CORS, which we never allow
     csrf.protect()

@@ -1,0 +1,115 @@
+"""Every /api/v1 route that takes an id answers 404 for another tenant's object (T1, T2).
+
+The walk reads `app.url_map`, so an endpoint added later is covered without anyone
+remembering to: a new id argument without an entry in OBJECT_IN_OTHER_TENANT, or a
+write route whose body needs fields without an entry in VALID_BODIES, fails this test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+from werkzeug.routing import Rule
+
+from core.audit import AuditEvent
+from core.auth import services
+from core.extensions import db
+from tests.factories import Tenants
+
+#: id argument → creates (or picks) an object owned by tenant B (creditor) or Y (agency)
+OBJECT_IN_OTHER_TENANT: dict[str, Callable[[Tenants], int]] = {
+    "user_id": lambda t: t.b.credit.id,
+    "invitation_id": lambda t: (
+        services.invite(t.b.org, email="someone@b.example", role="sales", actor=t.b.owner).id
+    ),
+    "token_id": lambda t: services.issue_token(t.b.owner, name="b's token")[0].id,
+}
+
+#: (endpoint, method) → a body that passes validation, so the request reaches the loader
+VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
+    ("auth_api.Member", "PATCH"): {"role": "viewer"},
+}
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def id_routes(app) -> list[tuple[Rule, str]]:
+    """(rule, method) for every /api/v1 rule with an <int:...> argument."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        int_args = [name for _conv, name in _converters(rule) if _conv == "IntegerConverter"]
+        if not int_args:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((rule, method))
+    return found
+
+
+def _converters(rule: Rule) -> list[tuple[str, str]]:
+    return [(type(conv).__name__, name) for name, conv in rule._converters.items()]
+
+
+def test_the_walk_finds_the_routes_it_should(app):
+    endpoints = {rule.endpoint for rule, _m in id_routes(app)}
+    assert {"auth_api.Member", "auth_api.InvitationResource", "auth_api.TokenResource"} <= endpoints
+
+
+def test_every_id_route_answers_404_across_tenants(app, client, tenants, bearer):
+    # Objects of B/Y, created once; callers from A (creditor) and X (agency).
+    ids = {name: make(tenants) for name, make in OBJECT_IN_OTHER_TENANT.items()}
+    db.session.commit()
+    callers = {
+        "creditor A owner": bearer(tenants.a.owner),
+        "agency X owner": bearer(tenants.x.owner),
+    }
+    problems = []
+    for rule, method in id_routes(app):
+        args = {}
+        for _conv, name in _converters(rule):
+            if name not in ids:
+                problems.append(f"{rule.rule}: no factory for <{name}> in OBJECT_IN_OTHER_TENANT")
+                break
+            args[name] = ids[name]
+        else:
+            url = rule.build(args, append_unknown=False)[1]
+            body = (
+                VALID_BODIES.get((rule.endpoint, method), {}) if method in WRITE_METHODS else None
+            )
+            statuses = {}
+            for who, headers in callers.items():
+                before = db.session.scalar(
+                    select(db.func.count(AuditEvent.id)).where(AuditEvent.action == "authz_denied")
+                )
+                resp = client.open(url, method=method, json=body, headers=headers)
+                statuses[who] = resp.status_code
+                if resp.status_code == 404:
+                    after = db.session.scalar(
+                        select(db.func.count(AuditEvent.id)).where(
+                            AuditEvent.action == "authz_denied"
+                        )
+                    )
+                    if after != before + 1:
+                        problems.append(f"{method} {rule.rule} as {who}: 404 without audit row")
+                if resp.status_code not in (403, 404):
+                    problems.append(
+                        f"{method} {rule.rule} as {who}: {resp.status_code} "
+                        f"{resp.get_data(as_text=True)[:200]}"
+                    )
+            if 404 not in statuses.values():
+                problems.append(
+                    f"{method} {rule.rule}: nobody got 404 ({statuses}); "
+                    "add a VALID_BODIES entry if validation answered first"
+                )
+    assert not problems, "\n".join(problems)
+
+
+def test_denials_record_who_asked_for_what(client, tenants, bearer):
+    client.get(f"/api/v1/users/{tenants.b.owner.id}", headers=bearer(tenants.a.credit))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "authz_denied"))
+    assert event.actor_id == tenants.a.credit.id
+    assert event.org_id == tenants.a.org.id
+    assert event.object_type == "users" and event.object_id == str(tenants.b.owner.id)
+    assert event.details["route"] == f"/api/v1/users/{tenants.b.owner.id}"
