@@ -26,6 +26,5 @@ def test_postgresql_refuses_raw_updates_and_deletes(tenants):
     audit.record("test.event", actor=tenants.a.owner)
     db.session.commit()
     for statement in ("UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"):
-        with pytest.raises(DBAPIError, match="append-only"):
-            with db.session.begin_nested():
-                db.session.execute(text(statement))
+        with pytest.raises(DBAPIError, match="append-only"), db.session.begin_nested():
+            db.session.execute(text(statement))
