@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, Response, abort, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from core.auth.models import User
+from core.auth.models import ApiToken, User
 from core.auth.services import user_for_token
+from core.db import utcnow
 from core.extensions import csrf, db, login_manager
 
 #: endpoints that take no cookie-authenticated writes, so they need no CSRF token
@@ -72,7 +74,24 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+#: how stale `api_tokens.last_used_at` may get before a request refreshes it
+LAST_USED_RESOLUTION = timedelta(minutes=15)
+
+
+def stamp_token_use(response: Response) -> Response:
+    """Record when a token was last used (after the request's own commit, throttled)."""
+    token = g.get("api_token")
+    if token is None or response.status_code >= 400:
+        return response
+    now = utcnow()
+    if token.last_used_at is None or token.last_used_at < now - LAST_USED_RESOLUTION:
+        db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+        db.session.commit()
+    return response
+
+
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = None  # the session version does this job, for API too
     app.before_request(protect_csrf)
+    app.after_request(stamp_token_use)

@@ -36,3 +36,10 @@ def test_a_colleagues_token_is_404_unless_you_are_owner(client, tenants, bearer)
 def test_token_name_is_validated(client, tenants, bearer):
     resp = client.post("/api/v1/tokens", json={"name": ""}, headers=bearer(tenants.a.credit))
     assert resp.status_code == 422
+
+
+def test_use_is_stamped_on_the_token(client, tenants, bearer):
+    headers = bearer(tenants.a.credit)
+    client.get("/api/v1/me", headers=headers)
+    listed = client.get("/api/v1/tokens", headers=headers).json["items"]
+    assert listed[0]["last_used_at"] is not None
