@@ -6,10 +6,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 
 from core.auth.models import OrgKind, Role, User
+from core.tenancy import deny
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,7 +34,7 @@ def _gate(check: Callable[[User], bool]) -> Callable[[F], F]:
             if not current_user.is_authenticated:
                 abort(401)
             if not check(current_user):
-                abort(403)
+                deny("endpoint", request.endpoint, status=403)  # audited by the error handler
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]

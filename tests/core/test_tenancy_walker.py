@@ -113,3 +113,11 @@ def test_denials_record_who_asked_for_what(client, tenants, bearer):
     assert event.org_id == tenants.a.org.id
     assert event.object_type == "users" and event.object_id == str(tenants.b.owner.id)
     assert event.details["route"] == f"/api/v1/users/{tenants.b.owner.id}"
+
+
+def test_role_denials_are_audited_too(client, tenants, bearer):
+    resp = client.get("/api/v1/users", headers=bearer(tenants.a.sales))
+    assert resp.status_code == 403
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "authz_denied"))
+    assert event.actor_id == tenants.a.sales.id
+    assert event.details["status"] == 403 and event.object_id == "auth_api.Members"
