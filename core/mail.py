@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app, render_template
-from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy import ForeignKey, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, utcnow
@@ -57,11 +57,18 @@ def queue_email(
 @job("emails", retries=5, intervals=(10, 30, 60, 300, 900))
 def deliver_email(email_id: int) -> None:
     """Send one queued e-mail unless it has been sent already."""
-    email = db.session.get(OutgoingEmail, email_id)
-    if email is None or email.sent_at is not None:
+    # Claim the row before talking to SMTP: a concurrent second delivery waits on the row
+    # lock (PostgreSQL) and then finds it sent. If sending fails, the rollback un-claims it.
+    claimed = db.session.execute(
+        update(OutgoingEmail)
+        .where(OutgoingEmail.id == email_id, OutgoingEmail.sent_at.is_(None))
+        .values(sent_at=utcnow())
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
         return
+    email = db.session.get(OutgoingEmail, email_id)
+    assert email is not None
     send_smtp(email.to, email.subject, email.body_text)
-    email.sent_at = utcnow()
     log.info("sent e-mail %s to %s", email.key, email.to)
 
 
@@ -77,9 +84,20 @@ def send_smtp(to: str, subject: str, body: str) -> None:
     if not cfg.get("MAIL_SERVER"):
         logging.getLogger(__name__).warning("MAIL_SERVER unset; e-mail not sent:\n%s", msg)
         return
-    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"]) as smtp:
+    smtp = smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"])
+    try:
         if cfg.get("MAIL_USE_TLS"):
             smtp.starttls()
         if cfg.get("MAIL_USERNAME"):
             smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD") or "")
         smtp.send_message(msg)
+    finally:
+        _close_quietly(smtp)
+
+
+def _close_quietly(smtp: smtplib.SMTP) -> None:
+    """QUIT and close; once the message is accepted, a failed QUIT must not fail the job."""
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()

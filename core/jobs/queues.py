@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from flask import current_app
 from redis import Redis
 from rq import Queue, Retry
+from rq.exceptions import DuplicateJobError
 
 from core.jobs.registry import QUEUES, resolve
 
@@ -30,20 +31,33 @@ def redis_connection() -> Redis:
 
 
 def queue(name: str) -> Queue:
+    """The RQ queue `name` (one of QUEUES) on the app's Redis."""
     if name not in QUEUES:
         raise ValueError(f"unknown queue {name!r}")
     return Queue(name, connection=redis_connection())
 
 
-def enqueue_outbox(row: OutboxMessage) -> None:
-    """Push one row; the RQ job id is derived from the row, so a re-push replaces it."""
+def enqueue_outbox(row: OutboxMessage) -> bool:
+    """Push one row as RQ job `outbox-<id>`; False when RQ still holds that job.
+
+    `unique` makes the check atomic: re-offering a row that is queued, waiting for a retry
+    or failed neither queues it twice nor resets its retries; a job Redis lost is queued.
+    A finished job is deleted at once (`result_ttl=0`: the outbox row is the record), so
+    its id never blocks a row that reuses it (a restored or recreated database).
+    """
     _fn, spec = resolve(row.job)
     retry = Retry(max=spec.retries, interval=list(spec.intervals)) if spec.retries else None
-    queue(spec.queue).enqueue(
-        EXECUTE,
-        row.id,
-        job_id=f"outbox-{row.id}",
-        retry=retry,
-        job_timeout=spec.timeout,
-        description=f"{row.job} (outbox {row.id})",
-    )
+    try:
+        queue(spec.queue).enqueue(
+            EXECUTE,
+            row.id,
+            job_id=f"outbox-{row.id}",
+            retry=retry,
+            job_timeout=spec.timeout,
+            description=f"{row.job} (outbox {row.id})",
+            result_ttl=0,
+            unique=True,
+        )
+    except DuplicateJobError:
+        return False
+    return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import click
@@ -57,14 +57,14 @@ class AppWorker(Worker):
     def heartbeat(self, *args: Any, **kw: Any) -> None:
         super().heartbeat(*args, **kw)
         if os.getpid() == self._parent_pid and time.monotonic() >= self._next_beat:
-            self._next_beat = time.monotonic() + BEAT_SECONDS
             self.beat()
 
-    def beat(self) -> None:
+    def beat(self, min_age: timedelta = timedelta(seconds=5)) -> None:
         """Relay outbox rows that missed their dispatch and start due periodic jobs."""
+        self._next_beat = time.monotonic() + BEAT_SECONDS
         with self.app.app_context():
             try:
-                relayed = relay_pending()
+                relayed = relay_pending(min_age=min_age)
                 if relayed:
                     logging.getLogger(__name__).info("relayed %d outbox job(s)", relayed)
                 enqueue_due_periodic()
@@ -89,6 +89,7 @@ def enqueue_due_periodic() -> list[str]:
 
 
 def build_worker(app: Flask, queue_names: tuple[str, ...]) -> AppWorker:
+    """An AppWorker for `queue_names` (all queues when empty) on the app's Redis."""
     names = queue_names or QUEUES
     unknown = [n for n in names if n not in QUEUES]
     if unknown:
@@ -100,7 +101,7 @@ def build_worker(app: Flask, queue_names: tuple[str, ...]) -> AppWorker:
 
 
 @click.command("worker")
-@click.argument("queues", nargs=-1)
+@click.argument("queues", nargs=-1, type=click.Choice(QUEUES))
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @click.option("--no-scheduler", is_flag=True, help="Do not run RQ's scheduler (retries, delays).")
 @with_appcontext
@@ -113,7 +114,8 @@ def worker_command(queues: tuple[str, ...], burst: bool, no_scheduler: bool) -> 
         )
     worker = build_worker(app, queues)
     if burst:
-        worker.beat()  # relay what waited in the outbox before draining the queues
+        # Relay everything that waited in the outbox (however young) before draining.
+        worker.beat(min_age=timedelta(0))
     click.echo(f"worker {worker.name} listening on {', '.join(worker.queue_names())}")
     worker.work(burst=burst, with_scheduler=not no_scheduler, logging_level="INFO")
 
@@ -127,7 +129,5 @@ def outbox_cli() -> None:
 @with_appcontext
 def relay_command() -> None:
     """Hand every pending outbox row to the queue (or run it, without Redis)."""
-    from datetime import timedelta
-
     count = relay_pending(min_age=timedelta(0))
     click.echo(f"relayed {count} job(s)")
