@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    """Register the dashboard blueprint and the layout's navigation helpers."""
     from core.web import views
 
     app.register_blueprint(views.bp)

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from swagger_ui_bundle import swagger_ui_path
 
 from core import hooks
+from core.auth.forms import kind_label, role_label
 from core.web import dashboard
 
 bp = Blueprint("web", __name__, template_folder="templates")
@@ -30,7 +31,12 @@ def docs_assets(filename: str) -> ResponseReturnValue:
 
 def shell_context() -> dict[str, Any]:
     """Navigation for the layout: core items plus whatever features register."""
-    return {"nav_items": dashboard.nav_items}
+    return {
+        "nav_items": dashboard.nav_items,
+        "account_items": dashboard.account_items,
+        "role_label": role_label,
+        "kind_label": kind_label,
+    }
 
 
 __all__ = ["bp", "hooks"]
