@@ -161,3 +161,4 @@ def finalise(config: dict[str, Any]) -> None:
         )
     if not secret:
         config["SECRET_KEY"] = secrets.token_urlsafe(48)
+    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]

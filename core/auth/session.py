@@ -48,6 +48,8 @@ def load_user_from_bearer(req: object) -> User | None:
 def unauthorized() -> ResponseReturnValue:
     if request.path.startswith("/api/"):
         abort(401)
+    if request.method != "GET":  # coming back to a POST-only address would be a 405
+        return redirect(url_for("auth.login"))
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

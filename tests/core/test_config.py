@@ -45,3 +45,16 @@ def test_demo_mode_starts_with_a_generated_secret():
         {"DUEBRIDGE_MODE": "demo", "SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
     )
     assert len(app.config["SECRET_KEY"]) >= 32
+
+
+def test_remember_cookie_follows_the_session_cookie_flags():
+    app = create_app(
+        {
+            "DUEBRIDGE_MODE": "production",
+            "SECRET_KEY": "x" * 40,
+            "SESSION_COOKIE_SECURE": True,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        }
+    )
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
