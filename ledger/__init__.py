@@ -1,4 +1,4 @@
-"""Ledger: see SPEC.md. Registers its blueprints, hooks and jobs in init_app."""
+"""Receivables ledger (SPEC §2): debtors, invoices, payments, credit notes, imports, reports."""
 
 from __future__ import annotations
 
@@ -6,4 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Nothing to register yet; the feature issue fills this package in."""
+    """Register the ledger's API and models."""
+    from core.extensions import register_api
+    from ledger import api
+    from ledger.imports import models as import_models
+
+    register_api(app, api.blp)
+    del import_models  # imported for its table

@@ -84,3 +84,51 @@ def make_tenants() -> Tenants:
         x=make_tenant("agency", f"Agency X{n}"),
         y=make_tenant("agency", f"Agency Y{n}"),
     )
+
+
+def make_debtor(org: Organization, name: str | None = None, **fields: object):
+    """A debtor of `org` (company in DE unless told otherwise)."""
+    from ledger import services as ledger_services
+
+    fields.setdefault("debtor_type", "company")
+    fields.setdefault("country", "DE")
+    debtor = ledger_services.create_debtor(
+        org, actor=None, name=name or f"Debtor {next(_seq)}", **fields
+    )
+    db.session.commit()
+    return debtor
+
+
+def make_invoice(
+    org: Organization,
+    debtor=None,
+    *,
+    number: str | None = None,
+    amount: str = "1000.00",
+    currency: str = "EUR",
+    issue_date=None,
+    due_date=None,
+    **fields: object,
+):
+    """An invoice of `org` (a new debtor when none is given), issued 60 days ago, due in 30."""
+    from datetime import timedelta
+
+    from core.money import Money
+    from ledger import services as ledger_services
+    from ledger.clock import today
+
+    debtor = debtor or make_debtor(org)
+    issue_date = issue_date or today() - timedelta(days=60)
+    due_date = due_date or issue_date + timedelta(days=30)
+    invoice = ledger_services.create_invoice(
+        org,
+        actor=None,
+        number=number or f"INV-{next(_seq):05d}",
+        debtor=debtor,
+        issue_date=issue_date,
+        due_date=due_date,
+        amount=Money.parse(amount, currency),
+        **fields,
+    )
+    db.session.commit()
+    return invoice

@@ -15,6 +15,7 @@ from werkzeug.routing import Rule
 from core.audit import AuditEvent
 from core.auth import services
 from core.extensions import db
+from tests import factories
 from tests.factories import Tenants
 
 #: id argument → creates (or picks) an object owned by tenant B (creditor) or Y (agency)
@@ -24,11 +25,22 @@ OBJECT_IN_OTHER_TENANT: dict[str, Callable[[Tenants], int]] = {
         services.invite(t.b.org, email="someone@b.example", role="sales", actor=t.b.owner).id
     ),
     "token_id": lambda t: services.issue_token(t.b.owner, name="b's token")[0].id,
+    "debtor_id": lambda t: factories.make_debtor(t.b.org, "B's customer").id,
+    "invoice_id": lambda t: factories.make_invoice(t.b.org, number="B-0001").id,
 }
 
 #: (endpoint, method) → a body that passes validation, so the request reaches the loader
 VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("auth_api.Member", "PATCH"): {"role": "viewer"},
+    ("ledger_api.InvoicePayments", "POST"): {
+        "amount": {"amount": "1.00", "currency": "EUR"},
+        "date": "2026-01-01",
+    },
+    ("ledger_api.InvoiceCreditNotes", "POST"): {
+        "amount": {"amount": "1.00", "currency": "EUR"},
+        "date": "2026-01-01",
+        "reason": "x",
+    },
 }
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
