@@ -86,10 +86,9 @@ class DebtorResource(MethodView):
         return _with_score(debtor)
 
 
-def _with_score(debtor: Debtor) -> dict[str, Any]:
-    data = DebtorSchema().dump(debtor)
-    data["score"] = scores.score_for(debtor.id, today())
-    return data
+def _with_score(debtor: Debtor) -> Debtor:
+    debtor.score = scores.score_for(debtor.id, today())
+    return debtor
 
 
 def invoice_query(args: dict[str, Any]) -> Select[Any]:

@@ -100,6 +100,9 @@ class Debtor(TenantMixin, TimestampMixin, Base):
 
     sales_rep: Mapped[User | None] = relationship(lazy="raise")
 
+    #: the payer score, attached by the API for one response (not a column)
+    score = None
+
     @property
     def credit_limit(self) -> Money | None:
         if self.credit_limit_minor is None:
