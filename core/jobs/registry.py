@@ -114,9 +114,15 @@ class PeriodicJob:
 
 
 def periodic_jobs() -> list[PeriodicJob]:
-    """The whole schedule, in one readable list (features add theirs here, lazily)."""
+    """The whole schedule: core's own, then what features register under "periodic_jobs".
+
+    Features register a function returning their PeriodicJob list in their init_app, so
+    core never imports a feature (STYLE §2c).
+    """
+    from core import hooks
     from core.jobs import outbox
 
-    return [
-        PeriodicJob(outbox.purge_done, interval=timedelta(hours=6)),
-    ]
+    schedule = [PeriodicJob(outbox.purge_done, interval=timedelta(hours=6))]
+    for entries in hooks.collect("periodic_jobs"):
+        schedule.extend(entries)
+    return schedule

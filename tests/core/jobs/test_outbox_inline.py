@@ -154,3 +154,23 @@ def test_relay_skips_a_tampered_row_and_still_runs_the_others() -> None:
 def test_only_declared_jobs_can_be_enqueued() -> None:
     with pytest.raises(ValueError, match="not declared with @job"):
         enqueue_after_commit(sample_jobs.not_a_job, "x")
+
+
+def test_features_add_periodic_jobs_through_the_hook():
+    from datetime import timedelta
+
+    from core import hooks
+    from core.jobs import PeriodicJob, periodic_jobs
+    from core.jobs.outbox import purge_done
+
+    names = [p.name for p in periodic_jobs()]
+    assert names[0] == "core.jobs.outbox:purge_done"
+
+    def schedule():
+        return [PeriodicJob(purge_done, interval=timedelta(days=1))]
+
+    hooks.register("periodic_jobs", schedule)
+    try:
+        assert len(periodic_jobs()) == len(names) + 1
+    finally:
+        hooks._registry["periodic_jobs"].remove(schedule)
