@@ -113,6 +113,18 @@ DEMO_ORGS = (
         ),
     ),
     (
+        "Brightwell Foods Ltd",
+        OrgKind.CREDITOR,
+        "GBP",
+        "brightwell.example",
+        (
+            ("owner", "Eleanor Shaw"),
+            ("credit", "Samuel Price"),
+            ("sales", "Grace Mitchell"),
+            ("viewer", "Thomas Wright"),
+        ),
+    ),
+    (
         "Fairway Collections Ltd",
         OrgKind.AGENCY,
         "EUR",

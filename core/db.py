@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, event
+from sqlalchemy import BigInteger, DateTime, ForeignKey, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
@@ -42,6 +42,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+#: an amount in integer minor units: BIGINT, so no realistic amount overflows (2**63 - 1)
+MinorUnits = Annotated[int, mapped_column(BigInteger)]
 
 
 class Base(DeclarativeBase):

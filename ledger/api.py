@@ -91,6 +91,11 @@ def _with_score(debtor: Debtor) -> Debtor:
     return debtor
 
 
+def escape_like(text: str) -> str:
+    """Make `%`, `_` and `\\` literal inside a LIKE pattern (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def invoice_query(args: dict[str, Any]) -> Select[Any]:
     """Invoices visible to the caller, filtered and sorted from an allowlist."""
     now = today()
@@ -113,12 +118,12 @@ def invoice_query(args: dict[str, Any]) -> Select[Any]:
             Invoice.due_date <= now - timedelta(days=args["min_days_overdue"]),
         )
     if args.get("q"):
-        like = f"%{args['q'].strip().lower()}%"
+        like = f"%{escape_like(args['q'].strip().lower())}%"
         query = query.where(
             or_(
-                func.lower(Invoice.number).like(like),
-                Debtor.name_key.like(like),
-                func.lower(Invoice.po_number).like(like),
+                func.lower(Invoice.number).like(like, escape="\\"),
+                Debtor.name_key.like(like, escape="\\"),
+                func.lower(Invoice.po_number).like(like, escape="\\"),
             )
         )
     sort = args.get("sort", "-due_date")

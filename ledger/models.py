@@ -22,7 +22,7 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.models import User
-from core.db import Base, TenantMixin, TimestampMixin, utcnow
+from core.db import Base, MinorUnits, TenantMixin, TimestampMixin, utcnow
 from core.money import Money
 
 
@@ -92,7 +92,7 @@ class Debtor(TenantMixin, TimestampMixin, Base):
     sales_rep_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     payment_terms_days: Mapped[int] = mapped_column(default=30)
     #: in `currency`; None = no limit
-    credit_limit_minor: Mapped[int | None]
+    credit_limit_minor: Mapped[MinorUnits | None]
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     #: credit hold: new orders should be blocked (set by policy or by hand)
     on_hold: Mapped[bool] = mapped_column(default=False)
@@ -137,10 +137,10 @@ class Invoice(TenantMixin, TimestampMixin, Base):
     issue_date: Mapped[date] = mapped_column(Date)
     due_date: Mapped[date] = mapped_column(Date)
     currency: Mapped[str] = mapped_column(String(3))
-    amount_minor: Mapped[int]
-    outstanding_minor: Mapped[int]
+    amount_minor: Mapped[MinorUnits]
+    outstanding_minor: Mapped[MinorUnits]
     #: part of `outstanding` held out of dunning by open disputes (written by disputes)
-    disputed_minor: Mapped[int] = mapped_column(default=0)
+    disputed_minor: Mapped[MinorUnits] = mapped_column(default=0)
     po_number: Mapped[str | None] = mapped_column(String(100))
     sales_rep_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     source: Mapped[Source] = mapped_column(_enum(Source, "invoice_source"), default=Source.MANUAL)
@@ -223,9 +223,9 @@ class Payment(TenantMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     debtor_id: Mapped[int] = mapped_column(ForeignKey("debtors.id", ondelete="RESTRICT"))
     currency: Mapped[str] = mapped_column(String(3))
-    amount_minor: Mapped[int]
+    amount_minor: Mapped[MinorUnits]
     #: what no invoice took: the debtor's unapplied credit
-    unapplied_minor: Mapped[int] = mapped_column(default=0)
+    unapplied_minor: Mapped[MinorUnits] = mapped_column(default=0)
     received_on: Mapped[date] = mapped_column(Date)
     reference: Mapped[str | None] = mapped_column(String(140))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -259,7 +259,7 @@ class Allocation(TenantMixin, Base):
     credit_note_id: Mapped[int | None] = mapped_column(
         ForeignKey("credit_notes.id", ondelete="CASCADE"), index=True
     )
-    amount_minor: Mapped[int]
+    amount_minor: Mapped[MinorUnits]
     #: the day the money or credit counted against the invoice
     applied_on: Mapped[date] = mapped_column(Date)
 
@@ -283,8 +283,8 @@ class CreditNote(TenantMixin, Base):
     debtor_id: Mapped[int] = mapped_column(ForeignKey("debtors.id", ondelete="RESTRICT"))
     number: Mapped[str | None] = mapped_column(String(100))
     currency: Mapped[str] = mapped_column(String(3))
-    amount_minor: Mapped[int]
-    unapplied_minor: Mapped[int] = mapped_column(default=0)
+    amount_minor: Mapped[MinorUnits]
+    unapplied_minor: Mapped[MinorUnits] = mapped_column(default=0)
     issued_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(500))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -315,7 +315,7 @@ class PromiseToPay(TenantMixin, Base):
         ForeignKey("invoices.id", ondelete="CASCADE"), index=True
     )
     currency: Mapped[str] = mapped_column(String(3))
-    amount_minor: Mapped[int]
+    amount_minor: Mapped[MinorUnits]
     promised_on: Mapped[date] = mapped_column(Date)
     status: Mapped[PromiseStatus] = mapped_column(
         _enum(PromiseStatus, "promise_status"), default=PromiseStatus.OPEN

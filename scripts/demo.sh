@@ -54,6 +54,8 @@ else
     cat <<'LOGINS'
   Northwind Supplies GmbH (creditor)  owner@northwind.example  credit@northwind.example
                                       sales@northwind.example  viewer@northwind.example
+  Brightwell Foods Ltd (creditor)     owner@brightwell.example credit@brightwell.example
+                                      sales@brightwell.example viewer@brightwell.example
   Fairway Collections Ltd (agency)    owner@fairway.example    collector@fairway.example
 LOGINS
 fi

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, TenantMixin, TimestampMixin, utcnow
+from core.db import Base, MinorUnits, TenantMixin, TimestampMixin, utcnow
 from core.money import Money
 
 
@@ -64,7 +64,7 @@ class Organization(TimestampMixin, Base):
     #: creditor setting: sales reps see every debtor, not only their own
     sales_see_all: Mapped[bool] = mapped_column(default=False)
     #: agency expenses above this (minor units of `currency`) need the creditor's approval
-    expense_approval_threshold_minor: Mapped[int] = mapped_column(default=0)
+    expense_approval_threshold_minor: Mapped[MinorUnits] = mapped_column(default=0)
 
     users: Mapped[list[User]] = relationship(back_populates="organization", lazy="raise")
 

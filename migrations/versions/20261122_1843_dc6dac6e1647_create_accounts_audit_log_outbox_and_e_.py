@@ -27,7 +27,7 @@ def upgrade():
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('target_dso_days', sa.Integer(), nullable=True),
     sa.Column('sales_see_all', sa.Boolean(), nullable=False),
-    sa.Column('expense_approval_threshold_minor', sa.Integer(), nullable=False),
+    sa.Column('expense_approval_threshold_minor', sa.BigInteger(), nullable=False),
     sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('expense_approval_threshold_minor >= 0', name=op.f('ck_organizations_threshold_not_negative')),

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from core.auth.models import Organization, User
 from core.extensions import db
+from ledger import demo
 
 
 @pytest.fixture
@@ -74,14 +75,18 @@ def test_tokens_create_for_an_unknown_user_fails(cli):
     assert result.exit_code != 0 and "No user" in result.output
 
 
-def test_demo_seed_fills_an_empty_database_once(cli):
+def test_demo_seed_fills_an_empty_database_once(cli, monkeypatch):
+    monkeypatch.setattr(demo, "DEBTORS", 12)  # the full ledger is timed by hand, not here
+    monkeypatch.setattr(demo, "INVOICES", 200)
     first = cli.invoke(args=["demo", "seed"])
     assert first.exit_code == 0, first.output
     assert "owner@northwind.example" in first.output and "collector@fairway.example" in first.output
+    assert "sales@brightwell.example" in first.output
+    assert "Brightwell Foods Ltd: 12 debtors, 200 invoices, open receivables GBP" in first.output
     kinds = db.session.execute(
         select(Organization.kind, func.count()).group_by(Organization.kind)
     ).all()
-    assert {k.value: n for k, n in kinds} == {"creditor": 1, "agency": 1}
+    assert {k.value: n for k, n in kinds} == {"creditor": 2, "agency": 1}
     roles = {u.role.value for u in db.session.scalars(select(User))}
     assert roles == {"owner", "credit", "sales", "viewer", "collector"}
     again = cli.invoke(args=["demo", "seed"])

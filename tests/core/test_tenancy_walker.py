@@ -17,6 +17,7 @@ from core.auth import services
 from core.extensions import db
 from tests import factories
 from tests.factories import Tenants
+from tests.ledger.imports.helpers import make_import
 
 #: id argument → creates (or picks) an object owned by tenant B (creditor) or Y (agency)
 OBJECT_IN_OTHER_TENANT: dict[str, Callable[[Tenants], int]] = {
@@ -27,6 +28,7 @@ OBJECT_IN_OTHER_TENANT: dict[str, Callable[[Tenants], int]] = {
     "token_id": lambda t: services.issue_token(t.b.owner, name="b's token")[0].id,
     "debtor_id": lambda t: factories.make_debtor(t.b.org, "B's customer").id,
     "invoice_id": lambda t: factories.make_invoice(t.b.org, number="B-0001").id,
+    "import_id": lambda t: make_import(t.b.org),
 }
 
 #: (endpoint, method) → a body that passes validation, so the request reaches the loader

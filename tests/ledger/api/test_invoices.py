@@ -187,3 +187,12 @@ def test_list_queries_do_not_grow_with_rows(app, client, tenants, bearer):
     for _ in range(20):
         make_invoice(tenants.a.org, debtor)
     assert count_statements() == few <= 6
+
+
+def test_search_text_is_not_a_wildcard(client, tenants, bearer):
+    make_invoice(tenants.a.org, number="100%-OFF")
+    make_invoice(tenants.a.org, number="PLAIN")
+    headers = bearer(tenants.a.viewer)
+    found = client.get("/api/v1/invoices?q=%25", headers=headers).json["items"]
+    assert [i["number"] for i in found] == ["100%-OFF"]
+    assert client.get("/api/v1/invoices?q=_", headers=headers).json["items"] == []

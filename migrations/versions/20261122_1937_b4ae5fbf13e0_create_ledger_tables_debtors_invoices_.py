@@ -1,8 +1,8 @@
 """create ledger tables: debtors, invoices, payments, credit notes, allocations, promises, imports
 
-Revision ID: 53630140edcb
+Revision ID: b4ae5fbf13e0
 Revises: dc6dac6e1647
-Create Date: 2026-11-22 19:19:47.594689
+Create Date: 2026-11-22 19:37:43.284793
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import core.db
 
 
 # revision identifiers, used by Alembic.
-revision = '53630140edcb'
+revision = 'b4ae5fbf13e0'
 down_revision = 'dc6dac6e1647'
 branch_labels = None
 depends_on = None
@@ -34,7 +34,7 @@ def upgrade():
     sa.Column('address', sa.Text(), nullable=True),
     sa.Column('sales_rep_id', sa.Integer(), nullable=True),
     sa.Column('payment_terms_days', sa.Integer(), nullable=False),
-    sa.Column('credit_limit_minor', sa.Integer(), nullable=True),
+    sa.Column('credit_limit_minor', sa.BigInteger(), nullable=True),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('on_hold', sa.Boolean(), nullable=False),
     sa.Column('notes', sa.Text(), nullable=True),
@@ -84,9 +84,9 @@ def upgrade():
     sa.Column('issue_date', sa.Date(), nullable=False),
     sa.Column('due_date', sa.Date(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('amount_minor', sa.Integer(), nullable=False),
-    sa.Column('outstanding_minor', sa.Integer(), nullable=False),
-    sa.Column('disputed_minor', sa.Integer(), nullable=False),
+    sa.Column('amount_minor', sa.BigInteger(), nullable=False),
+    sa.Column('outstanding_minor', sa.BigInteger(), nullable=False),
+    sa.Column('disputed_minor', sa.BigInteger(), nullable=False),
     sa.Column('po_number', sa.String(length=100), nullable=True),
     sa.Column('sales_rep_id', sa.Integer(), nullable=True),
     sa.Column('source', sa.Enum('manual', 'csv', 'ubl', 'api', name='invoice_source', native_enum=False, create_constraint=True, length=20), nullable=False),
@@ -120,8 +120,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('debtor_id', sa.Integer(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('amount_minor', sa.Integer(), nullable=False),
-    sa.Column('unapplied_minor', sa.Integer(), nullable=False),
+    sa.Column('amount_minor', sa.BigInteger(), nullable=False),
+    sa.Column('unapplied_minor', sa.BigInteger(), nullable=False),
     sa.Column('received_on', sa.Date(), nullable=False),
     sa.Column('reference', sa.String(length=140), nullable=True),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
@@ -144,8 +144,8 @@ def upgrade():
     sa.Column('debtor_id', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=100), nullable=True),
     sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('amount_minor', sa.Integer(), nullable=False),
-    sa.Column('unapplied_minor', sa.Integer(), nullable=False),
+    sa.Column('amount_minor', sa.BigInteger(), nullable=False),
+    sa.Column('unapplied_minor', sa.BigInteger(), nullable=False),
     sa.Column('issued_on', sa.Date(), nullable=False),
     sa.Column('reason', sa.String(length=500), nullable=False),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
@@ -166,7 +166,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('invoice_id', sa.Integer(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('amount_minor', sa.Integer(), nullable=False),
+    sa.Column('amount_minor', sa.BigInteger(), nullable=False),
     sa.Column('promised_on', sa.Date(), nullable=False),
     sa.Column('status', sa.Enum('open', 'kept', 'broken', 'expired', name='promise_status', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
@@ -188,7 +188,7 @@ def upgrade():
     sa.Column('invoice_id', sa.Integer(), nullable=False),
     sa.Column('payment_id', sa.Integer(), nullable=True),
     sa.Column('credit_note_id', sa.Integer(), nullable=True),
-    sa.Column('amount_minor', sa.Integer(), nullable=False),
+    sa.Column('amount_minor', sa.BigInteger(), nullable=False),
     sa.Column('applied_on', sa.Date(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.CheckConstraint('(payment_id IS NULL) <> (credit_note_id IS NULL)', name=op.f('ck_allocations_one_source')),

@@ -1,0 +1,222 @@
+"""Carry out a plan with bulk Core statements (executemany), never one ORM object per row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+
+from core.auth.models import Organization
+from core.db import utcnow
+from core.extensions import db
+from ledger.imports.parsing import InvoiceRecord
+from ledger.imports.plan import Plan, chunks
+from ledger.models import Allocation, CreditNote, Debtor, DebtorType, Invoice, Payment, Source
+
+WRITE_CHUNK = 5_000
+#: parser source -> the invoice's `source` column (e-invoices of any syntax are "ubl")
+SOURCES = {"csv": Source.CSV, "ubl": Source.UBL, "cii": Source.UBL, "facturx": Source.UBL,
+           "xero_json": Source.API}  # fmt: skip
+
+Progress = Callable[[float], None]
+
+
+def apply_plan(plan: Plan, org: Organization, *, reference: str, progress: Progress) -> None:
+    """Write the plan in the current transaction (the caller commits, or rolls back)."""
+    ids = _insert_debtors(plan, org)
+    total = max(1, len(plan.creates) + len(plan.updates))
+    done = 0
+    for part in chunks(plan.creates, WRITE_CHUNK):
+        _insert_invoices([_invoice_row(plan, org, ids, *c) for c in part])
+        done += len(part)
+        progress(done / total)
+    for part in chunks(plan.updates, WRITE_CHUNK):
+        _update_invoices(part)
+        done += len(part)
+        progress(done / total)
+    _book_payments(plan, org, reference)
+    for rec, ref in plan.credit_notes:
+        _book_credit_note(plan, org, rec, ids.get(ref, ref) if isinstance(ref, str) else ref)
+    db.session.flush()
+
+
+def _insert_invoices(rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL: COPY on the session's own connection (same transaction, so still all or
+    nothing), several times faster than executemany; elsewhere a Core executemany insert."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql" or not rows:
+        db.session.execute(insert(Invoice.__table__), rows)
+        return
+    columns = list(rows[0])
+    driver = connection.connection.driver_connection
+    with (
+        driver.cursor() as cur,
+        cur.copy(f"COPY invoices ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row([_plain(row[c]) for c in columns])
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Source) else value
+
+
+def _insert_debtors(plan: Plan, org: Organization) -> dict[str, int]:
+    rows = [
+        {
+            "org_id": org.id, "name": d.name, "name_key": d.name_key, "vat_id": d.vat_id,
+            "country": d.country, "emails": d.emails, "currency": d.currency,
+            "debtor_type": DebtorType.COMPANY, "payment_terms_days": 30, "on_hold": False,
+        }
+        for d in plan.new_debtors.values()
+    ]  # fmt: skip
+    ids: dict[str, int] = {}
+    for part in chunks(rows):
+        db.session.execute(insert(Debtor.__table__), part)
+        found = db.session.execute(
+            select(Debtor.id, Debtor.name_key).where(
+                Debtor.org_id == org.id, Debtor.name_key.in_([r["name_key"] for r in part])
+            )
+        )
+        ids.update({r.name_key: r.id for r in found})
+    return ids
+
+
+def _invoice_row(
+    plan: Plan,
+    org: Organization,
+    ids: dict[str, int],
+    rec: InvoiceRecord,
+    ref: int | str,
+    due: Any,
+    rep: int | None,
+) -> dict[str, Any]:
+    amount = rec.amount.minor
+    outstanding = amount if rec.outstanding is None else rec.outstanding.minor
+    now = utcnow()
+    return {
+        "org_id": org.id,
+        "number": rec.number,
+        "debtor_id": ids[ref] if isinstance(ref, str) else ref,
+        "issue_date": rec.issue_date,
+        "due_date": due,
+        "currency": rec.currency,
+        "amount_minor": amount,
+        "outstanding_minor": outstanding,
+        "disputed_minor": 0,
+        "po_number": rec.po_number,
+        "sales_rep_id": rep,
+        "source": SOURCES.get(rec.source, Source.CSV),
+        # the file says it is paid but not when: the import date is the best we know
+        "paid_on": plan.today if outstanding == 0 else None,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _update_invoices(rows: list[dict[str, Any]]) -> None:
+    table = Invoice.__table__
+    columns = ("amount_minor", "outstanding_minor", "disputed_minor", "issue_date", "due_date",
+               "po_number", "paid_on")  # fmt: skip
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(
+            {c: bindparam(f"b_{c}") for c in columns}
+            | {"version": table.c.version + 1, "updated_at": utcnow()}
+        )
+    )
+    params = [{f"b_{c}": row[c] for c in columns} | {"b_id": row["id"]} for row in rows]
+    db.session.execute(stmt, params)
+
+
+def _book_payments(plan: Plan, org: Organization, reference: str) -> None:
+    """An outstanding lower than booked: a payment received on the import date, allocated."""
+    paid = [u for u in plan.updates if u["paid_minor"] > 0]
+    if not paid:
+        return
+    debtor_of = dict(
+        db.session.execute(
+            select(Invoice.id, Invoice.debtor_id).where(Invoice.id.in_([u["id"] for u in paid]))
+        ).all()
+    )
+    payments = []
+    for row in paid:
+        payment = Payment(
+            org_id=org.id,
+            debtor_id=debtor_of[row["id"]],
+            currency=row["currency"],
+            amount_minor=row["paid_minor"],
+            unapplied_minor=0,
+            received_on=plan.today,
+            reference=reference,
+        )
+        payments.append((payment, row))
+    db.session.add_all([p for p, _ in payments])
+    db.session.flush()
+    db.session.add_all(
+        Allocation(
+            org_id=org.id,
+            invoice_id=row["id"],
+            payment_id=payment.id,
+            amount_minor=row["paid_minor"],
+            applied_on=plan.today,
+        )
+        for payment, row in payments
+    )
+
+
+def _book_credit_note(plan: Plan, org: Organization, rec: InvoiceRecord, debtor_id: int) -> None:
+    """Apply to the debtor's oldest open invoice in the currency; the rest stays unapplied."""
+    target = db.session.scalar(
+        select(Invoice)
+        .where(
+            Invoice.org_id == org.id,
+            Invoice.debtor_id == debtor_id,
+            Invoice.currency == rec.currency,
+            Invoice.cancelled_on.is_(None),
+            Invoice.written_off_on.is_(None),
+        )
+        .order_by((Invoice.outstanding_minor > 0).desc(), Invoice.due_date, Invoice.id)
+        .limit(1)
+    )
+    if target is None:
+        plan.warnings.append(
+            {"file": rec.location.file, "row": rec.location.row, "field": "invoice_number",
+             "code": "credit_note_without_invoice", "severity": "warning",
+             "message": f"Credit note {rec.number}: the debtor has no {rec.currency} invoice "
+             "to apply it to; it was not booked."}
+        )  # fmt: skip
+        plan.counts["created"] -= 1
+        plan.counts["rejected"] += 1
+        return
+    applied = min(rec.amount.minor, target.outstanding_minor)
+    note = CreditNote(
+        org_id=org.id,
+        invoice_id=target.id,
+        debtor_id=debtor_id,
+        number=rec.number,
+        currency=rec.currency,
+        amount_minor=rec.amount.minor,
+        unapplied_minor=rec.amount.minor - applied,
+        issued_on=rec.issue_date,
+        reason=f"Imported credit note {rec.number}"[:500],
+    )
+    db.session.add(note)
+    db.session.flush()
+    if applied:
+        db.session.add(
+            Allocation(
+                org_id=org.id,
+                invoice_id=target.id,
+                credit_note_id=note.id,
+                amount_minor=applied,
+                applied_on=rec.issue_date,
+            )
+        )
+        target.outstanding_minor -= applied
+        target.disputed_minor = min(target.disputed_minor, target.outstanding_minor)
+        if target.outstanding_minor == 0:
+            target.paid_on = rec.issue_date
