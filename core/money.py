@@ -57,6 +57,9 @@ class Money:
 
     def __post_init__(self) -> None:
         exponent(self.currency)
+        if isinstance(self.minor, Decimal) and self.minor == self.minor.to_integral_value():
+            # SUM over a BIGINT column is NUMERIC on PostgreSQL: whole numbers are fine
+            object.__setattr__(self, "minor", int(self.minor))
         if not isinstance(self.minor, int) or isinstance(self.minor, bool):
             raise MoneyError("Money.minor must be an int")
         if abs(self.minor) > MAX_MINOR:

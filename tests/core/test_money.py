@@ -94,3 +94,14 @@ def test_money_field_can_refuse_zero():
                 "fee": {"amount": "0.00", "currency": "EUR"},
             }
         )
+
+
+def test_whole_decimals_from_sql_sums_are_accepted_fractions_are_not():
+    from decimal import Decimal
+
+    assert Money(Decimal("12345"), "EUR") == Money(12345, "EUR")
+    assert type(Money(Decimal("12345"), "EUR").minor) is int
+    with pytest.raises(MoneyError):
+        Money(Decimal("12.5"), "EUR")
+    with pytest.raises(MoneyError):
+        Money(12.0, "EUR")

@@ -108,14 +108,16 @@ def test_by_debtor_lists_the_most_overdue_first_and_is_capped(client, tenants, b
 
 def _caller_only_total(org_id: int, rep_id: int) -> int:
     """The hand-written SQL a sales rep's total must equal (T9)."""
-    return db.session.scalar(
-        text(
-            "SELECT COALESCE(SUM(i.outstanding_minor), 0) FROM invoices i "
-            "JOIN debtors d ON d.id = i.debtor_id "
-            "WHERE i.org_id = :org AND d.sales_rep_id = :rep AND i.currency = 'EUR'"
-        ),
-        {"org": org_id, "rep": rep_id},
-    )
+    return int(
+        db.session.scalar(
+            text(
+                "SELECT COALESCE(SUM(i.outstanding_minor), 0) FROM invoices i "
+                "JOIN debtors d ON d.id = i.debtor_id "
+                "WHERE i.org_id = :org AND d.sales_rep_id = :rep AND i.currency = 'EUR'"
+            ),
+            {"org": org_id, "rep": rep_id},
+        )
+    )  # SUM(bigint) is NUMERIC on PostgreSQL
 
 
 @pytest.mark.parametrize("see_all", [False, True])
