@@ -253,6 +253,43 @@ def _refuse_closed(invoice: Invoice) -> None:
         raise Conflict("The invoice is closed (cancelled or written off).", code="invoice_closed")
 
 
+def _book_credit(
+    invoice: Invoice, row: Payment | CreditNote, *, on: date, action: str, actor: User | None
+) -> None:
+    """Add `row` (a payment or credit note), apply what the invoice can take, audit it.
+
+    `row.unapplied_minor` must already hold what exceeds the outstanding.
+    """
+    applied = row.amount_minor - row.unapplied_minor
+    db.session.add(row)
+    db.session.flush()
+    if applied:
+        source = {"payment_id": row.id} if isinstance(row, Payment) else {"credit_note_id": row.id}
+        db.session.add(
+            Allocation(
+                org_id=invoice.org_id,
+                invoice_id=invoice.id,
+                amount_minor=applied,
+                applied_on=on,
+                **source,
+            )
+        )
+        _settle(invoice, applied, on)
+    db.session.flush()
+    audit.record(
+        action,
+        actor=actor,
+        object_type="invoice",
+        object_id=invoice.id,
+        org=db.session.get(Organization, invoice.org_id),
+        after={
+            f"{row.__tablename__[:-1]}_id": row.id,
+            "amount": row.amount.to_dict(),
+            "applied_minor": applied,
+        },
+    )
+
+
 def record_payment(
     invoice: Invoice,
     *,
@@ -264,39 +301,17 @@ def record_payment(
     """Apply a payment to `invoice`; what exceeds the outstanding stays as unapplied credit."""
     _check_currency(invoice, amount)
     _refuse_closed(invoice)
-    applied = min(amount.minor, invoice.outstanding_minor)
     payment = Payment(
         org_id=invoice.org_id,
         debtor_id=invoice.debtor_id,
         currency=amount.currency,
         amount_minor=amount.minor,
-        unapplied_minor=amount.minor - applied,
+        unapplied_minor=amount.minor - min(amount.minor, invoice.outstanding_minor),
         received_on=received_on,
         reference=clean(reference),
         recorded_by_id=actor.id if actor else None,
     )
-    db.session.add(payment)
-    db.session.flush()
-    if applied:
-        db.session.add(
-            Allocation(
-                org_id=invoice.org_id,
-                invoice_id=invoice.id,
-                payment_id=payment.id,
-                amount_minor=applied,
-                applied_on=received_on,
-            )
-        )
-        _settle(invoice, applied, received_on)
-    db.session.flush()
-    audit.record(
-        "payment.recorded",
-        actor=actor,
-        object_type="invoice",
-        object_id=invoice.id,
-        org=db.session.get(Organization, invoice.org_id),
-        after={"payment_id": payment.id, "amount": amount.to_dict(), "applied_minor": applied},
-    )
+    _book_credit(invoice, payment, on=received_on, action="payment.recorded", actor=actor)
     return payment
 
 
@@ -315,7 +330,6 @@ def issue_credit_note(
     reason_clean = clean(reason)
     if not reason_clean:
         raise ValidationFailed("Reason required.", details={"reason": ["Required."]})
-    applied = min(amount.minor, invoice.outstanding_minor)
     note = CreditNote(
         org_id=invoice.org_id,
         invoice_id=invoice.id,
@@ -323,33 +337,12 @@ def issue_credit_note(
         number=clean(number),
         currency=amount.currency,
         amount_minor=amount.minor,
-        unapplied_minor=amount.minor - applied,
+        unapplied_minor=amount.minor - min(amount.minor, invoice.outstanding_minor),
         issued_on=issued_on,
         reason=reason_clean[:500],
         recorded_by_id=actor.id if actor else None,
     )
-    db.session.add(note)
-    db.session.flush()
-    if applied:
-        db.session.add(
-            Allocation(
-                org_id=invoice.org_id,
-                invoice_id=invoice.id,
-                credit_note_id=note.id,
-                amount_minor=applied,
-                applied_on=issued_on,
-            )
-        )
-        _settle(invoice, applied, issued_on)
-    db.session.flush()
-    audit.record(
-        "credit_note.issued",
-        actor=actor,
-        object_type="invoice",
-        object_id=invoice.id,
-        org=db.session.get(Organization, invoice.org_id),
-        after={"credit_note_id": note.id, "amount": amount.to_dict(), "applied_minor": applied},
-    )
+    _book_credit(invoice, note, on=issued_on, action="credit_note.issued", actor=actor)
     return note
 
 
