@@ -9,7 +9,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -22,7 +21,7 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.models import User
-from core.db import Base, MinorUnits, TenantMixin, TimestampMixin, utcnow
+from core.db import Base, MinorUnits, TenantMixin, TimestampMixin, utcnow, value_enum
 from core.money import Money
 
 
@@ -50,17 +49,6 @@ class Source(enum.StrEnum):
     API = "api"
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda e: [m.value for m in e],
-    )
-
-
 class Debtor(TenantMixin, TimestampMixin, Base):
     """A customer who owes the creditor money."""
 
@@ -80,7 +68,7 @@ class Debtor(TenantMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     #: casefolded NFC name: "ACME GmbH" and "acme gmbh" are one debtor
     name_key: Mapped[str] = mapped_column(String(200))
-    debtor_type: Mapped[DebtorType] = mapped_column(_enum(DebtorType, "debtor_type"))
+    debtor_type: Mapped[DebtorType] = mapped_column(value_enum(DebtorType, "debtor_type"))
     vat_id: Mapped[str | None] = mapped_column(String(40))
     legal_id: Mapped[str | None] = mapped_column(String(60))
     #: ISO 3166-1 alpha-2
@@ -143,7 +131,9 @@ class Invoice(TenantMixin, TimestampMixin, Base):
     disputed_minor: Mapped[MinorUnits] = mapped_column(default=0)
     po_number: Mapped[str | None] = mapped_column(String(100))
     sales_rep_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    source: Mapped[Source] = mapped_column(_enum(Source, "invoice_source"), default=Source.MANUAL)
+    source: Mapped[Source] = mapped_column(
+        value_enum(Source, "invoice_source"), default=Source.MANUAL
+    )
     #: the active marketplace case holding this invoice (written by marketplace)
     case_id: Mapped[int | None]
     #: day the outstanding reached zero (DSO, payer score)
@@ -318,7 +308,7 @@ class PromiseToPay(TenantMixin, Base):
     amount_minor: Mapped[MinorUnits]
     promised_on: Mapped[date] = mapped_column(Date)
     status: Mapped[PromiseStatus] = mapped_column(
-        _enum(PromiseStatus, "promise_status"), default=PromiseStatus.OPEN
+        value_enum(PromiseStatus, "promise_status"), default=PromiseStatus.OPEN
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

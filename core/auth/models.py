@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, MinorUnits, TenantMixin, TimestampMixin, utcnow
+from core.db import Base, MinorUnits, TenantMixin, TimestampMixin, utcnow, value_enum
 from core.money import Money
 
 
@@ -33,18 +33,6 @@ ROLES_BY_KIND: dict[OrgKind, tuple[Role, ...]] = {
 }
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    """Store enums as their lower-case values in a VARCHAR with a CHECK (portable)."""
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda e: [m.value for m in e],
-    )
-
-
 class Organization(TimestampMixin, Base):
     __tablename__ = "organizations"
     __table_args__ = (
@@ -56,7 +44,7 @@ class Organization(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind, "org_kind"))
+    kind: Mapped[OrgKind] = mapped_column(value_enum(OrgKind, "org_kind"))
     #: ISO 4217 code used for organisation-level amounts (thresholds, reports' default)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     #: creditor setting: the DSO the credit manager aims for
@@ -81,7 +69,7 @@ class User(UserMixin, TenantMixin, TimestampMixin, Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(_enum(Role, "user_role"))
+    role: Mapped[Role] = mapped_column(value_enum(Role, "user_role"))
     is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     #: bumped on logout, password change and deactivation: every older session dies
@@ -110,7 +98,7 @@ class Invitation(TenantMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320))
-    role: Mapped[Role] = mapped_column(_enum(Role, "invitation_role"))
+    role: Mapped[Role] = mapped_column(value_enum(Role, "invitation_role"))
     #: SHA-256 of the secret in the link; the secret itself is only ever e-mailed
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
