@@ -8,6 +8,10 @@ No database and no Flask: rate tables, margins and compensation rules are CSV fi
         due_date=date(2024, 3, 15), as_of=date(2024, 9, 30), jurisdiction="FR", currency="EUR",
     )
     fixed_compensation(result.principal_at_due, jurisdiction="FR")   # EUR 40.00
+
+A missing reference rate raises RateUnavailable (what a formal notice needs); pass
+`until_rates_run_out=True` for the interest up to the last confirmed rate, with
+`result.complete`, `result.missing_from` and `result.reason` (naming the data file to fill in).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from .model import (
     InterestLine,
     InterestResult,
     PrincipalEvent,
+    RateGap,
     RateUnavailable,
     percent,
 )
@@ -33,6 +38,7 @@ __all__ = [
     "InterestResult",
     "Jurisdiction",
     "PrincipalEvent",
+    "RateGap",
     "RateUnavailable",
     "compute_interest",
     "fixed_compensation",

@@ -10,6 +10,11 @@ computed exactly with Decimal and rounded ONCE per period, half-up, to whole min
 Half-up is the commercial rounding letters and courts use; rounding per period (not per day,
 not only the total) keeps the error under one minor unit per line while every printed line
 still adds up exactly to the printed total.
+
+A missing reference rate is an error (RateUnavailable) by default: a formal notice must claim
+every day or none. `until_rates_run_out=True` instead stops at the first day without a
+confirmed rate and says so in `result.gap` (`complete`, `missing_from`, `reason`), for pages
+that show what is owed so far.
 """
 
 from __future__ import annotations
@@ -20,7 +25,15 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from core.money import Money, MoneyError
 
-from .model import Compensation, InterestError, InterestLine, InterestResult, PrincipalEvent
+from .model import (
+    Compensation,
+    InterestError,
+    InterestLine,
+    InterestResult,
+    PrincipalEvent,
+    RateGap,
+    RateUnavailable,
+)
 from .tables import Jurisdiction, compensation_bands, get_jurisdiction, rate_table
 
 _DAY = timedelta(days=1)
@@ -78,8 +91,15 @@ def compute_interest(
     as_of: date,
     jurisdiction: str,
     currency: str,
+    until_rates_run_out: bool = False,
 ) -> InterestResult:
-    """Statutory interest on one invoice, per period, from the day after `due_date` to `as_of`."""
+    """Statutory interest on one invoice, per period, from the day after `due_date` to `as_of`.
+
+    A period without a confirmed reference rate raises RateUnavailable, unless
+    `until_rates_run_out`: then the result stops the day before the first such period and
+    `result.gap` names that day, the half-year and the data file to fill in (other errors
+    still raise).
+    """
     j = get_jurisdiction(jurisdiction)
     try:
         zero = Money.zero(currency)
@@ -96,12 +116,21 @@ def compute_interest(
     start = due_date + _DAY
     opening = sum(e.signed_minor for e in events if e.on <= due_date)
     lines: list[InterestLine] = []
+    gap: RateGap | None = None
     for seg_start, seg_end in _segments(j, events, start, as_of):
         principal = sum(e.signed_minor for e in events if e.on < seg_start)
         if principal == 0:
             continue  # nothing owed in this stretch: no line on the letter
         rate_half_year = half_year_start(seg_start if j.refix == "each_half_year" else start)
-        ref_bp = _reference_rate(j, rate_half_year)
+        try:
+            ref_bp = _reference_rate(j, rate_half_year)
+        except RateUnavailable as exc:
+            if not until_rates_run_out:
+                raise
+            # stop here: the lines stay one unbroken stretch from the start, never skip a gap
+            data_file = f"ledger/interest/data/{j.rate_table}.csv"
+            gap = RateGap(seg_start, rate_half_year, data_file, str(exc))
+            break
         days = (seg_end - seg_start).days + 1
         minor = _interest_minor(principal, ref_bp + j.margin_bp, days, j.year_days)
         lines.append(
@@ -125,6 +154,7 @@ def compute_interest(
         principal_at_due=Money(opening, currency),
         lines=tuple(lines),
         total=sum((line.interest for line in lines), zero),
+        gap=gap,
     )
 
 

@@ -7,7 +7,7 @@ principal, rates as percent strings, Money amounts), and `to_dict()` gives the J
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -114,6 +114,44 @@ class InterestLine:
 
 
 @dataclass(frozen=True, slots=True)
+class RateGap:
+    """Where a lenient calculation stopped: the first day that needs a reference rate the table
+    does not confirm, the half-year that rate belongs to and the data file to fill in."""
+
+    #: first day of interest left out (no confirmed reference rate for it)
+    missing_from: date
+    #: 1 January or 1 July: the half-year whose reference rate is missing
+    half_year: date
+    #: the rate table's data file, e.g. "ledger/interest/data/ecb_mro.csv"
+    data_file: str
+    #: the table's own explanation (RateUnavailable's message)
+    detail: str
+
+    @property
+    def half_year_label(self) -> str:
+        """ "2026 H2" for the half-year starting 1 July 2026."""
+        return f"{self.half_year.year} H{1 if self.half_year.month <= 6 else 2}"
+
+    @property
+    def reason(self) -> str:
+        """One sentence: what is left out and which file needs the rate."""
+        return (
+            f"Interest from {self.missing_from.isoformat()} is not included: no confirmed "
+            f"reference rate for {self.half_year_label} in {self.data_file}."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "missing_from": self.missing_from.isoformat(),
+            "half_year": self.half_year_label,
+            "data_file": self.data_file,
+            "detail": self.detail,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class InterestResult:
     """Statutory interest on one invoice from the day after `due_date` to `as_of` inclusive."""
 
@@ -127,6 +165,29 @@ class InterestResult:
     principal_at_due: Money
     lines: tuple[InterestLine, ...]
     total: Money
+    #: only from `compute_interest(..., until_rates_run_out=True)`: where the rates ran out
+    #: (the lines then cover due_date + 1 .. gap.missing_from - 1, never beyond)
+    gap: RateGap | None = None
+
+    @property
+    def complete(self) -> bool:
+        """True when the lines cover every day up to `as_of` (a formal notice needs this)."""
+        return self.gap is None
+
+    @property
+    def missing_from(self) -> date | None:
+        """The first day left out for want of a confirmed reference rate; None if complete."""
+        return None if self.gap is None else self.gap.missing_from
+
+    @property
+    def reason(self) -> str:
+        """Why the result stops early, naming the data file to fill in; "" if complete."""
+        return "" if self.gap is None else self.gap.reason
+
+    @property
+    def covered_until(self) -> date:
+        """The last day the lines account for: `as_of`, or the day before the gap."""
+        return self.as_of if self.gap is None else self.gap.missing_from - timedelta(days=1)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form for the invoice page and the formal-notice letter."""
@@ -140,6 +201,10 @@ class InterestResult:
             "principal_at_due": self.principal_at_due.to_dict(),
             "lines": [line.to_dict() for line in self.lines],
             "total": self.total.to_dict(),
+            "complete": self.complete,
+            "covered_until": self.covered_until.isoformat(),
+            "missing_from": None if self.gap is None else self.gap.missing_from.isoformat(),
+            "gap": None if self.gap is None else self.gap.to_dict(),
         }
 
 

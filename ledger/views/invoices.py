@@ -226,16 +226,19 @@ def statutory_interest(
         )
         events.append(make(alloc["on"], alloc["applied"]))
     try:
+        # the page shows what is owed up to the last confirmed reference rate and says what is
+        # left out (result.gap); a formal notice uses the strict calculation instead
         result = interest.compute_interest(
             events,
             due_date=invoice.due_date,
             as_of=invoice.paid_on or now,
             jurisdiction=code,
             currency=invoice.currency,
+            until_rates_run_out=True,
         )
     except interest.InterestError as exc:
         return {"jurisdiction": interest.get_jurisdiction(code), "error": str(exc)}
-    if not result.lines:
+    if not result.lines and result.complete:
         return None  # paid on time after all
     return {
         "jurisdiction": interest.get_jurisdiction(code),
