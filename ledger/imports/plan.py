@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from core.auth.models import Organization, User
 from core.extensions import db
@@ -16,6 +17,8 @@ from ledger.imports.parsing import InvoiceRecord, ParseResult, RowError
 from ledger.models import CreditNote, Debtor, Invoice
 
 CHUNK = 1_000
+#: PostgreSQL: numbers per `= ANY(array)` lookup (one bind parameter, not one per number)
+PG_CHUNK = 50_000
 #: payment terms of a debtor the import creates (an invoice without a due date uses them)
 DEFAULT_TERMS = 30
 _EXISTING = (
@@ -78,10 +81,14 @@ class Debtors:
         self.by_name = {r.name_key: r.id for r in rows}
         self.terms = {r.id: r.payment_terms_days for r in rows}
         self.new_by_vat: dict[str, str] = {}
+        self.keys: dict[str, str] = {}  # debtor name -> key(name): one per debtor, not per row
 
     def resolve(self, rec: InvoiceRecord) -> int | str | None:
         """Match by VAT id, then by normalised name; else plan a new debtor (None: error)."""
-        party, vat, name_key = rec.debtor, _vat(rec.debtor.vat_id), key(rec.debtor.name)
+        party, vat = rec.debtor, _vat(rec.debtor.vat_id)
+        name_key = self.keys.get(party.name)
+        if name_key is None:
+            name_key = self.keys[party.name] = key(party.name)
         if vat and vat in self.by_vat:
             return self.by_vat[vat]
         if name_key in self.by_name:
@@ -127,25 +134,28 @@ def _vat_country(vat: str | None) -> str | None:
     return {"EL": "GR", "XI": "GB"}.get(prefix, prefix)
 
 
+def _number_chunks(column: Any, numbers: list[str]) -> Iterator[Any]:
+    """`column IN part` conditions; on PostgreSQL `column = ANY(:array)`, few and large."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        yield from (column.in_(part) for part in chunks(numbers))
+        return
+    for part in chunks(numbers, PG_CHUNK):
+        yield column == any_(bindparam("numbers", part, type_=ARRAY(String)))
+
+
 def _existing(org: Organization, numbers: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for part in chunks(numbers):
-        rows = db.session.execute(
-            select(*_EXISTING).where(Invoice.org_id == org.id, Invoice.number.in_(part))
-        ).all()
+    for cond in _number_chunks(Invoice.number, numbers):
+        rows = db.session.execute(select(*_EXISTING).where(Invoice.org_id == org.id, cond)).all()
         found.update({r.number: r for r in rows})
     return found
 
 
 def _existing_credit_notes(org: Organization, numbers: list[str]) -> set[str]:
     found: set[str] = set()
-    for part in chunks(numbers):
+    for cond in _number_chunks(CreditNote.number, numbers):
         found.update(
-            db.session.scalars(
-                select(CreditNote.number).where(
-                    CreditNote.org_id == org.id, CreditNote.number.in_(part)
-                )
-            )
+            db.session.scalars(select(CreditNote.number).where(CreditNote.org_id == org.id, cond))
         )
     return found
 

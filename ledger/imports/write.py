@@ -28,7 +28,8 @@ def apply_plan(plan: Plan, org: Organization, *, reference: str, progress: Progr
     total = max(1, len(plan.creates) + len(plan.updates))
     done = 0
     for part in chunks(plan.creates, WRITE_CHUNK):
-        _insert_invoices([_invoice_row(plan, org, ids, *c) for c in part])
+        now = utcnow()
+        _insert_invoices([_invoice_row(plan, org, ids, now, *c) for c in part])
         done += len(part)
         progress(done / total)
     for part in chunks(plan.updates, WRITE_CHUNK):
@@ -41,25 +42,30 @@ def apply_plan(plan: Plan, org: Organization, *, reference: str, progress: Progr
     db.session.flush()
 
 
-def _insert_invoices(rows: list[dict[str, Any]]) -> None:
+#: the columns `_invoice_row` fills, in its order
+INVOICE_COLUMNS = (
+    "org_id", "number", "debtor_id", "issue_date", "due_date", "currency", "amount_minor",
+    "outstanding_minor", "disputed_minor", "po_number", "sales_rep_id", "source", "paid_on",
+    "version", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _insert_invoices(rows: list[tuple[Any, ...]]) -> None:
     """PostgreSQL: COPY on the session's own connection (same transaction, so still all or
     nothing), several times faster than executemany; elsewhere a Core executemany insert."""
     connection = db.session.connection()
     if connection.dialect.name != "postgresql" or not rows:
-        db.session.execute(insert(Invoice.__table__), rows)
+        dicts = [dict(zip(INVOICE_COLUMNS, row, strict=True)) for row in rows]
+        db.session.execute(insert(Invoice.__table__), dicts)
         return
-    columns = list(rows[0])
     driver = connection.connection.driver_connection
     with (
         driver.cursor() as cur,
-        cur.copy(f"COPY invoices ({', '.join(columns)}) FROM STDIN") as copy,
+        cur.copy(f"COPY invoices ({', '.join(INVOICE_COLUMNS)}) FROM STDIN") as copy,
     ):
+        source = INVOICE_COLUMNS.index("source")
         for row in rows:
-            copy.write_row([_plain(row[c]) for c in columns])
-
-
-def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, Source) else value
+            copy.write_row((*row[:source], row[source].value, *row[source + 1 :]))
 
 
 def _insert_debtors(plan: Plan, org: Organization) -> dict[str, int]:
@@ -87,33 +93,34 @@ def _invoice_row(
     plan: Plan,
     org: Organization,
     ids: dict[str, int],
+    now: Any,
     rec: InvoiceRecord,
     ref: int | str,
     due: Any,
     rep: int | None,
-) -> dict[str, Any]:
+) -> tuple[Any, ...]:
+    """One invoice's values in INVOICE_COLUMNS order (a tuple: 100k rows, no dict each)."""
     amount = rec.amount.minor
     outstanding = amount if rec.outstanding is None else rec.outstanding.minor
-    now = utcnow()
-    return {
-        "org_id": org.id,
-        "number": rec.number,
-        "debtor_id": ids[ref] if isinstance(ref, str) else ref,
-        "issue_date": rec.issue_date,
-        "due_date": due,
-        "currency": rec.currency,
-        "amount_minor": amount,
-        "outstanding_minor": outstanding,
-        "disputed_minor": 0,
-        "po_number": rec.po_number,
-        "sales_rep_id": rep,
-        "source": SOURCES.get(rec.source, Source.CSV),
-        # the file says it is paid but not when: the import date is the best we know
-        "paid_on": plan.today if outstanding == 0 else None,
-        "version": 1,
-        "created_at": now,
-        "updated_at": now,
-    }
+    return (
+        org.id,
+        rec.number,
+        ids[ref] if isinstance(ref, str) else ref,
+        rec.issue_date,
+        due,
+        rec.currency,
+        amount,
+        outstanding,
+        0,  # disputed_minor
+        rec.po_number,
+        rep,
+        SOURCES.get(rec.source, Source.CSV),
+        # paid_on: the file says it is paid but not when; the import date is the best we know
+        plan.today if outstanding == 0 else None,
+        1,  # version
+        now,
+        now,
+    )
 
 
 def _update_invoices(rows: list[dict[str, Any]]) -> None:

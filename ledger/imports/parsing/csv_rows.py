@@ -12,6 +12,7 @@ from typing import Any
 
 from core.money import Money
 
+from .csv_fast import FastRows
 from .csv_read import CsvFileProblem, decode, find_header, iter_rows, map_columns, sniff_delimiter
 from .dedupe import deduplicate
 from .disputes import DisputeColumns, parse_dispute
@@ -122,6 +123,8 @@ def _parse_rows(
             )
         )
     ctx = _Context(file, preset, columns, default_currency, len(header))
+    fast = FastRows(file, preset, columns, ctx.width, ctx.date_formats, default_currency,
+                    _INVOICE_TYPES)  # fmt: skip
     records: list[InvoiceRecord] = []
     errors: list[RowError] = []
     skipped: list[RowError] = []
@@ -130,8 +133,8 @@ def _parse_rows(
     first_row: dict[str, int] = {}  # invoice number -> first row, failed rows included
     clashing: set[str] = set()
     for line, cells in rows:
-        if not any(c.strip() for c in cells):
-            continue
+        if not "".join(cells).strip():
+            continue  # blank line, or only separators and spaces
         if preset.report_layout:
             first = next(c for c in cells if c.strip()).strip().casefold()
             if first == "total" or first.startswith("total for "):
@@ -147,11 +150,15 @@ def _parse_rows(
                 f"More than {limits.max_rows:,} rows: split the file.",
                 row=line,
             )
-        number, record, row_errors, skip = _parse_row(ctx, line, cells, group)
-        errors.extend(row_errors)
-        if skip:
-            skipped.append(skip)
-            continue
+        record = fast(line, cells, group)
+        if record is not None:
+            number = record.number
+        else:
+            number, record, row_errors, skip = _parse_row(ctx, line, cells, group)
+            errors.extend(row_errors)
+            if skip:
+                skipped.append(skip)
+                continue
         if number and not preset.line_items:
             if number in first_row:
                 clashing.add(number)
