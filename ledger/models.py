@@ -116,6 +116,12 @@ class Invoice(TenantMixin, TimestampMixin, Base):
         Index("ix_invoices_org_id_due_date", "org_id", "due_date"),
         Index("ix_invoices_org_id_currency_outstanding", "org_id", "currency", "outstanding_minor"),
         Index("ix_invoices_org_id_issue_date", "org_id", "issue_date"),
+        Index(
+            "ix_invoices_org_id_closed",
+            "org_id",
+            "currency",
+            postgresql_where="cancelled_on IS NOT NULL OR written_off_on IS NOT NULL",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

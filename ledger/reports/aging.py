@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Subquery, and_, case, func, null, or_, select, union_all
+from sqlalchemy import BigInteger, Subquery, and_, case, cast, func, null, or_, select, union_all
 
 from core.auth.models import User
 from core.extensions import db
@@ -55,21 +55,28 @@ class AgingReport:
         return self.line
 
 
+def _bigint_sum(column: Any) -> Any:
+    return cast(func.sum(column), BigInteger)
+
+
 def owed_rows(org_id: int, user: User | None, as_of: date) -> Subquery:
     """One row per invoice with money owed at the end of `as_of`.
 
     Owed at `as_of` is amount - allocations applied on or before `as_of`; since
     outstanding = amount - all allocations, that is outstanding + allocations applied
     later, which also keeps an imported outstanding (no allocation rows) right.
+
+    Sums are cast back to BIGINT: PostgreSQL's SUM(bigint) is NUMERIC, and NUMERIC
+    arithmetic in every row and aggregate below tripled the time of the aging.
     """
     later = (
-        select(Allocation.invoice_id, func.sum(Allocation.amount_minor).label("minor"))
+        select(Allocation.invoice_id, _bigint_sum(Allocation.amount_minor).label("minor"))
         .where(Allocation.org_id == org_id, Allocation.applied_on > as_of)
         .group_by(Allocation.invoice_id)
         .subquery("later")
     )
     promised = (
-        select(PromiseToPay.invoice_id, func.sum(PromiseToPay.amount_minor).label("minor"))
+        select(PromiseToPay.invoice_id, _bigint_sum(PromiseToPay.amount_minor).label("minor"))
         .where(
             PromiseToPay.org_id == org_id,
             PromiseToPay.status == PromiseStatus.OPEN,
@@ -141,13 +148,16 @@ def _line(row: Any, currency: str, **extra: Any) -> AgingLine:
     )
 
 
-def totals_by_currency(org_id: int, user: User | None, as_of: date) -> dict[str, AgingLine]:
-    """Aging totals for every currency with money owed at `as_of` (one statement)."""
+def receivables_by_currency(
+    org_id: int, user: User | None, as_of: date
+) -> dict[str, tuple[int, int]]:
+    """(total owed, not yet due) per currency with money owed at `as_of` (one statement)."""
     rows = owed_rows(org_id, user, as_of)
+    not_due = func.sum(case((rows.c.due_date >= as_of, rows.c.owed), else_=0))
     result = db.session.execute(
-        select(rows.c.currency, *aggregate_columns(rows, as_of)).group_by(rows.c.currency)
+        select(rows.c.currency, func.sum(rows.c.owed), not_due).group_by(rows.c.currency)
     )
-    return {row.currency: _line(row, row.currency) for row in result}
+    return {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in result}
 
 
 def aging_report(
@@ -159,22 +169,20 @@ def aging_report(
     the per-currency totals and the capped debtor list.
     """
     rows = owed_rows(org_id, user, as_of)
-    overdue = func.coalesce(func.sum(case((rows.c.due_date < as_of, rows.c.owed), else_=0)), 0)
+    # other currencies are only named: one group each, not one per debtor
+    debtor_id = case((rows.c.currency == currency, rows.c.debtor_id), else_=null())
     per_debtor = (
-        select(
-            rows.c.currency,
-            rows.c.debtor_id,
-            *aggregate_columns(rows, as_of),
-            overdue.label("overdue"),
-        )
-        .group_by(rows.c.currency, rows.c.debtor_id)
+        select(rows.c.currency, debtor_id.label("debtor_id"), *aggregate_columns(rows, as_of))
+        .group_by(rows.c.currency, debtor_id)
         .cte("per_debtor")
     )
-    figures = [*BUCKETS, *EXTRAS, "overdue"]
+    overdue = per_debtor.c.total - per_debtor.c.not_due
+    figures = [*BUCKETS, *EXTRAS]
     totals = select(
         per_debtor.c.currency,
         null().label("debtor_id"),
         *(func.sum(per_debtor.c[name]).label(name) for name in figures),
+        func.sum(overdue).label("overdue"),
         func.count().label("debtor_count"),
     ).group_by(per_debtor.c.currency)
     top = (
@@ -182,10 +190,11 @@ def aging_report(
             per_debtor.c.currency,
             per_debtor.c.debtor_id,
             *(per_debtor.c[name] for name in figures),
+            overdue.label("overdue"),
             func.count().over().label("debtor_count"),
         )
         .where(per_debtor.c.currency == currency)
-        .order_by(per_debtor.c.overdue.desc(), per_debtor.c.total.desc(), per_debtor.c.debtor_id)
+        .order_by(overdue.desc(), per_debtor.c.total.desc(), per_debtor.c.debtor_id)
         .limit(limit)
         .subquery("top")
     )

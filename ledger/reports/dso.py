@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import BigInteger, case, cast, func, literal, or_, select, union_all
 
 from core.auth.models import User
 from core.extensions import db
 from core.money import Money
 from ledger.models import Allocation, Invoice
-from ledger.reports.aging import totals_by_currency
+from ledger.reports.aging import receivables_by_currency
 from ledger.reports.common import larger, visible_invoices
 
 TREND_MONTHS = 12
@@ -97,23 +97,35 @@ def daily_ledger(org_id: int, user: User | None, currency: str, start: date, end
         visible_invoices(user, org_id),
     )
     closed_on = func.coalesce(Invoice.cancelled_on, Invoice.written_off_on)
+    # written as the partial index ix_invoices_org_id_closed is, so the planner can use it
+    closed = or_(Invoice.cancelled_on.is_not(None), Invoice.written_off_on.is_not(None))
     applied = larger(Allocation.applied_on, Invoice.issue_date)
-    by_alloc = select().select_from(Allocation).join(Invoice, Invoice.id == Allocation.invoice_id)
+    # every allocation counts on the issue day (as one sum per invoice, no second join) and
+    # comes off on the day it was applied
+    paid = (
+        select(
+            Allocation.invoice_id,
+            cast(func.sum(Allocation.amount_minor), BigInteger).label("minor"),
+        )
+        .where(Allocation.org_id == org_id)
+        .group_by(Allocation.invoice_id)
+        .subquery("paid")
+    )
     events = union_all(
         select(
             Invoice.issue_date.label("day"),
-            Invoice.outstanding_minor.label("ar"),
+            (Invoice.outstanding_minor + func.coalesce(paid.c.minor, 0)).label("ar"),
             case((Invoice.cancelled_on.is_(None), Invoice.amount_minor), else_=0).label("sales"),
-        ).where(*base),
+        )
+        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+        .where(*base),
         select(larger(closed_on, Invoice.issue_date), -Invoice.outstanding_minor, literal(0)).where(
-            *base, closed_on.is_not(None), closed_on <= end
+            *base, closed, closed_on <= end
         ),
-        by_alloc.add_columns(Invoice.issue_date, Allocation.amount_minor, literal(0)).where(
-            *base, Allocation.org_id == org_id
-        ),
-        by_alloc.add_columns(applied, -Allocation.amount_minor, literal(0)).where(
-            *base, Allocation.org_id == org_id, applied <= end
-        ),
+        select(applied, -Allocation.amount_minor, literal(0))
+        .select_from(Allocation)
+        .join(Invoice, Invoice.id == Allocation.invoice_id)
+        .where(*base, Allocation.org_id == org_id, applied <= end),
     ).subquery("events")
     # group on a derived column: PostgreSQL would see two bind parameters as two expressions
     dated = select(
@@ -153,13 +165,11 @@ def dso_report(
     target_dso_days: int | None = None,
 ) -> DsoReport:
     """Every DSO figure for `currency` as of `as_of` (two statements)."""
-    totals = totals_by_currency(org_id, user, as_of)
+    totals = receivables_by_currency(org_id, user, as_of)
     earliest = _month_start(as_of, TREND_MONTHS - 1)
     start = min(earliest - timedelta(days=period_days), _month_start(as_of, TREND_MONTHS))
     ledger = daily_ledger(org_id, user, currency, start, as_of)
-    line = totals.get(currency)
-    receivables = line.total.minor if line else 0
-    current = line.buckets["not_due"].minor if line else 0
+    receivables, current = totals.get(currency, (0, 0))
     sales = ledger.sales_between(as_of - timedelta(days=period_days), as_of)
     standard = ratio_days(receivables, sales, period_days)
     best = ratio_days(current, sales, period_days)

@@ -143,3 +143,17 @@ def test_another_tenants_invoices_never_count(client, tenants, bearer):
     invoice_due(tenants.b.org, factories.make_debtor(tenants.b.org), 15, "999.00")
     body = aging(client, bearer(tenants.a.owner))
     assert body["totals"]["total"] == money("0.00") and body["by_debtor"] == []
+
+
+def test_debtors_owing_only_other_currencies_are_not_listed_or_counted(client, tenants, bearer):
+    org = tenants.a.org
+    euro, dollar = factories.make_debtor(org, "Euro"), factories.make_debtor(org, "Dollar")
+    invoice_due(org, euro, 10, "100.00")
+    invoice_due(org, dollar, 40, "900.00", currency="USD")
+    invoice_due(org, euro, 70, "50.00", currency="USD")
+    body = aging(client, bearer(tenants.a.owner))
+    assert body["debtor_count"] == 1 and [line["name"] for line in body["by_debtor"]] == ["Euro"]
+    assert body["totals"]["overdue"] == money("100.00") and body["currencies"] == ["USD"]
+    usd = aging(client, bearer(tenants.a.owner), currency="USD")
+    assert usd["debtor_count"] == 2 and usd["totals"]["total"] == money("950.00", "USD")
+    assert [line["name"] for line in usd["by_debtor"]] == ["Dollar", "Euro"]
