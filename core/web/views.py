@@ -9,7 +9,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from swagger_ui_bundle import swagger_ui_path
 
-from core import hooks
 from core.auth.forms import kind_label, role_label
 from core.web import dashboard
 
@@ -37,6 +36,3 @@ def shell_context() -> dict[str, Any]:
         "role_label": role_label,
         "kind_label": kind_label,
     }
-
-
-__all__ = ["bp", "hooks"]
