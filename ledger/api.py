@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask.views import MethodView
@@ -111,8 +112,6 @@ def invoice_query(args: dict[str, Any]) -> Select[Any]:
     if "currency" in args:
         query = query.where(Invoice.currency == args["currency"].upper())
     if args.get("min_days_overdue"):
-        from datetime import timedelta
-
         query = query.where(
             Invoice.outstanding_minor > 0,
             Invoice.due_date <= now - timedelta(days=args["min_days_overdue"]),
