@@ -19,7 +19,7 @@ from core.extensions import db
 from core.money import Money
 from ledger.models import Allocation, Invoice
 from ledger.reports.aging import receivables_by_currency
-from ledger.reports.common import larger, visible_invoices
+from ledger.reports.common import inline, larger, visible_invoices
 
 TREND_MONTHS = 12
 
@@ -90,10 +90,11 @@ def daily_ledger(org_id: int, user: User | None, currency: str, start: date, end
     Receivables at D = outstanding + allocations applied after D, over invoices issued by D
     and not closed by D (the aging's definition), written as dated changes.
     """
+    org, last = inline(org_id), inline(end)
     base = (
-        Invoice.org_id == org_id,
+        Invoice.org_id == org,
         Invoice.currency == currency,
-        Invoice.issue_date <= end,
+        Invoice.issue_date <= last,
         visible_invoices(user, org_id),
     )
     closed_on = func.coalesce(Invoice.cancelled_on, Invoice.written_off_on)
@@ -107,7 +108,7 @@ def daily_ledger(org_id: int, user: User | None, currency: str, start: date, end
             Allocation.invoice_id,
             cast(func.sum(Allocation.amount_minor), BigInteger).label("minor"),
         )
-        .where(Allocation.org_id == org_id)
+        .where(Allocation.org_id == org)
         .group_by(Allocation.invoice_id)
         .subquery("paid")
     )
@@ -120,16 +121,17 @@ def daily_ledger(org_id: int, user: User | None, currency: str, start: date, end
         .outerjoin(paid, paid.c.invoice_id == Invoice.id)
         .where(*base),
         select(larger(closed_on, Invoice.issue_date), -Invoice.outstanding_minor, literal(0)).where(
-            *base, closed, closed_on <= end
+            *base, closed, closed_on <= last
         ),
         select(applied, -Allocation.amount_minor, literal(0))
         .select_from(Allocation)
         .join(Invoice, Invoice.id == Allocation.invoice_id)
-        .where(*base, Allocation.org_id == org_id, applied <= end),
+        .where(*base, Allocation.org_id == org, applied <= last),
     ).subquery("events")
     # group on a derived column: PostgreSQL would see two bind parameters as two expressions
+    before = inline(start - timedelta(days=1))
     dated = select(
-        case((events.c.day < start, start - timedelta(days=1)), else_=events.c.day).label("day"),
+        case((events.c.day < inline(start), before), else_=events.c.day).label("day"),
         events.c.ar,
         events.c.sales,
     ).subquery("dated")
