@@ -143,8 +143,16 @@ def _number_chunks(column: Any, numbers: list[str]) -> Iterator[Any]:
         yield column == any_(bindparam("numbers", part, type_=ARRAY(String)))
 
 
+def _has_any(model: Any, org: Organization) -> bool:
+    """Whether the organisation has any row of `model` (a first import has none to match)."""
+    query = select(model.id).where(model.org_id == org.id).limit(1)
+    return db.session.scalar(query) is not None
+
+
 def _existing(org: Organization, numbers: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
+    if not numbers or not _has_any(Invoice, org):
+        return found
     for cond in _number_chunks(Invoice.number, numbers):
         rows = db.session.execute(select(*_EXISTING).where(Invoice.org_id == org.id, cond)).all()
         found.update({r.number: r for r in rows})
@@ -153,6 +161,8 @@ def _existing(org: Organization, numbers: list[str]) -> dict[str, Any]:
 
 def _existing_credit_notes(org: Organization, numbers: list[str]) -> set[str]:
     found: set[str] = set()
+    if not numbers or not _has_any(CreditNote, org):
+        return found
     for cond in _number_chunks(CreditNote.number, numbers):
         found.update(
             db.session.scalars(select(CreditNote.number).where(CreditNote.org_id == org.id, cond))

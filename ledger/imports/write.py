@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -27,10 +27,8 @@ def apply_plan(plan: Plan, org: Organization, *, reference: str, progress: Progr
     ids = _insert_debtors(plan, org)
     total = max(1, len(plan.creates) + len(plan.updates))
     done = 0
-    for part in chunks(plan.creates, WRITE_CHUNK):
-        now = utcnow()
-        _insert_invoices([_invoice_row(plan, org, ids, now, *c) for c in part])
-        done += len(part)
+    for part in _insert_invoices(plan, org, ids):
+        done += part
         progress(done / total)
     for part in chunks(plan.updates, WRITE_CHUNK):
         _update_invoices(part)
@@ -50,22 +48,39 @@ INVOICE_COLUMNS = (
 )  # fmt: skip
 
 
-def _insert_invoices(rows: list[tuple[Any, ...]]) -> None:
-    """PostgreSQL: COPY on the session's own connection (same transaction, so still all or
-    nothing), several times faster than executemany; elsewhere a Core executemany insert."""
+def _insert_invoices(plan: Plan, org: Organization, ids: dict[str, int]) -> Iterator[int]:
+    """Insert `plan.creates`, yielding the count written after each chunk.
+
+    PostgreSQL: one COPY on the session's own connection (same transaction, so still all or
+    nothing), rows produced while the server stores the previous ones; elsewhere a Core
+    executemany insert per chunk.
+    """
     connection = db.session.connection()
-    if connection.dialect.name != "postgresql" or not rows:
-        dicts = [dict(zip(INVOICE_COLUMNS, row, strict=True)) for row in rows]
-        db.session.execute(insert(Invoice.__table__), dicts)
+    if connection.dialect.name != "postgresql":
+        for part in chunks(plan.creates, WRITE_CHUNK):
+            now = utcnow()
+            rows = [_invoice_row(plan, org, ids, now, *c) for c in part]
+            db.session.execute(insert(Invoice.__table__), _dicts(rows))
+            yield len(part)
+        return
+    if not plan.creates:
         return
     driver = connection.connection.driver_connection
+    source = INVOICE_COLUMNS.index("source")
     with (
         driver.cursor() as cur,
         cur.copy(f"COPY invoices ({', '.join(INVOICE_COLUMNS)}) FROM STDIN") as copy,
     ):
-        source = INVOICE_COLUMNS.index("source")
-        for row in rows:
-            copy.write_row((*row[:source], row[source].value, *row[source + 1 :]))
+        write, now = copy.write_row, utcnow()
+        for part in chunks(plan.creates, WRITE_CHUNK):
+            for create in part:
+                row = _invoice_row(plan, org, ids, now, *create)
+                write((*row[:source], row[source].value, *row[source + 1 :]))
+            yield len(part)
+
+
+def _dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    return [dict(zip(INVOICE_COLUMNS, row, strict=True)) for row in rows]
 
 
 def _insert_debtors(plan: Plan, org: Organization) -> dict[str, int]:

@@ -10,13 +10,12 @@ check below is the full parser's rule specialised to printable ASCII text.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from core.money import Money, MoneyError, exponent
 
 from .presets import CREDIT_WORDS, DISPUTE_COLUMNS, Preset, normalise_header
-from .records import InvoiceRecord, Location, PartyRecord
+from .records import InvoiceRecord, Location, PartyRecord, builder
 from .values import _EMAIL, MAX_LENGTH, ValueProblem, clean_currency, parse_date
 
 #: integer digits that cannot reach `amount_too_large`, even with 4 minor digits
@@ -25,8 +24,13 @@ _MAX_EXPONENT = 4
 _ID_MAX = MAX_LENGTH["identifier"]
 _NAME_MAX = MAX_LENGTH["name"]
 _AMOUNT_MAX = MAX_LENGTH["amount"]
-#: distinct dates / currencies / kinds remembered per file
+#: distinct dates / currencies / kinds / debtors remembered per file
 _CACHE_MAX = 50_000
+#: positional constructors without the frozen-dataclass __init__ (see records.builder)
+_invoice, _location = builder(InvoiceRecord), builder(Location)
+#: Money without its __post_init__: the currency passed exponent() in _currency and the
+#: amount is a non-negative int of at most 18 digits, so every check there would pass
+_money = builder(Money)
 
 
 class _Slow(Exception):
@@ -58,16 +62,15 @@ class FastRows:
         self.i_email, self.i_rep, self.i_po = (
             col("debtor_email"), col("sales_rep_email"), col("po_number"),
         )  # fmt: skip
+        self.i_party = (self.i_vat, self.i_country, self.i_email)
         self.i_disputes = tuple(columns[c] for c in DISPUTE_COLUMNS if c in columns)
         self.dates: dict[str, date] = {}
         self.currencies: dict[str | None, tuple[str, int]] = {}
         self.kinds: dict[tuple[str, str], bool | None] = {}
+        #: raw (name, vat, country, email) cells -> the debtor, None if not the happy path
+        self.parties: dict[tuple[str, ...], PartyRecord | None] = {}
         sep, thousands = preset.decimal_sep, preset.thousands_sep
-        self.amount_re = (
-            re.compile(rf"([+-]?)(\d{{1,{_MAX_INT_DIGITS}}})(?:{re.escape(sep)}(\d*))?")
-            if sep != thousands
-            else None
-        )
+        self.sep = sep if sep and sep != thousands else None
 
     def __call__(self, line: int, cells: list[str], group: str | None) -> InvoiceRecord | None:
         """The row's record, or None: run the full parser on it."""
@@ -95,19 +98,48 @@ class FastRows:
             name_raw = group
         else:
             raise _Slow
-        name = " ".join(name_raw.split())  # the \s+ collapse of clean_name, for ASCII
-        if not name or len(name) > _NAME_MAX:
-            raise _Slow
+        debtor = self._party(cells, name_raw)
         issue, due = self._date(cells[self.i_issue]), self._date(cells[self.i_due])
         if due < issue:
             raise _Slow
         code, digits = self._currency(cells)
         amount = self._minor(cells[self.i_amount], digits, credit, allow_zero=False)
-        outstanding = None
+        total = _money(amount, code)
+        owed = None
         if self.i_outstanding is not None and cells[self.i_outstanding].strip():
             outstanding = self._minor(cells[self.i_outstanding], digits, credit, allow_zero=True)
             if outstanding > amount:
                 raise _Slow
+            owed = total if outstanding == amount else _money(outstanding, code)
+        # the fields of InvoiceRecord in order (number, kind, type_code, issue_date, due_date,
+        # currency, amount, outstanding, po_number, debtor, seller, sales_rep_email,
+        # customization, syntax, source, location, dispute)
+        return _invoice(
+            number, "credit_note" if credit else "invoice", "381" if credit else "380",
+            issue, due, code, total, owed, _ident(cells, self.i_po), debtor, None,
+            _email(cells, self.i_rep), None, "CSV", "csv", _location(self.file, line), None,
+        )  # fmt: skip
+
+    def _party(self, cells: list[str], name_raw: str) -> PartyRecord:
+        """The debtor of the row, built once per distinct set of debtor cells."""
+        raw = (name_raw, *(cells[i] if i is not None else "" for i in self.i_party))
+        if raw in self.parties:
+            found = self.parties[raw]
+        else:
+            try:
+                found = self._new_party(cells, name_raw)
+            except _Slow:
+                found = None
+            if len(self.parties) < _CACHE_MAX:
+                self.parties[raw] = found
+        if found is None:
+            raise _Slow
+        return found
+
+    def _new_party(self, cells: list[str], name_raw: str) -> PartyRecord:
+        name = " ".join(name_raw.split())  # the \s+ collapse of clean_name, for ASCII
+        if not name or len(name) > _NAME_MAX:
+            raise _Slow
         country = _ident(cells, self.i_country)
         if country is not None:
             if len(country) != 2 or not country.isalpha():
@@ -116,25 +148,8 @@ class FastRows:
         vat = _ident(cells, self.i_vat)
         if vat is not None:
             vat = vat.replace(" ", "").replace(".", "").replace("-", "").upper() or None
-        return InvoiceRecord(
-            number=number,
-            kind="credit_note" if credit else "invoice",
-            type_code="381" if credit else "380",
-            issue_date=issue,
-            due_date=due,
-            currency=code,
-            amount=Money(amount, code),
-            outstanding=None if outstanding is None else Money(outstanding, code),
-            po_number=_ident(cells, self.i_po),
-            debtor=PartyRecord(
-                name=name, vat_id=vat, country=country, email=_email(cells, self.i_email)
-            ),
-            seller=None,
-            sales_rep_email=_email(cells, self.i_rep),
-            customization=None,
-            syntax="CSV",
-            source="csv",
-            location=Location(self.file, line),
+        return PartyRecord(
+            name=name, vat_id=vat, country=country, email=_email(cells, self.i_email)
         )
 
     def _credit(self, cells: list[str]) -> bool:
@@ -189,14 +204,16 @@ class FastRows:
     def _minor(self, raw: str, digits: int, credit: bool, *, allow_zero: bool) -> int:
         """`_money(...).minor` of csv_rows for a plain decimal that it would accept."""
         text = raw.strip()
-        if self.amount_re is None or len(text) > _AMOUNT_MAX or digits > _MAX_EXPONENT:
+        if self.sep is None or len(text) > _AMOUNT_MAX or digits > _MAX_EXPONENT:
             raise _Slow
-        match = self.amount_re.fullmatch(text)
-        if match is None:
+        # [+-]? digits{1,14} (sep digits*)? ; isdigit() is [0-9] here: the row is ASCII
+        sign = text[:1]
+        if sign == "+" or sign == "-":
+            text = text[1:]
+        whole, _sep, frac = text.partition(self.sep)
+        if not (whole.isdigit() and len(whole) <= _MAX_INT_DIGITS):
             raise _Slow
-        sign, whole, frac = match.groups()
-        frac = frac or ""
-        if len(frac) > digits or (sign == "-" and not credit):
+        if (frac and not frac.isdigit()) or len(frac) > digits or (sign == "-" and not credit):
             raise _Slow
         minor = int(whole + frac) * 10 ** (digits - len(frac))
         if minor == 0 and not allow_zero:

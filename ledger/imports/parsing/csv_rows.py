@@ -169,10 +169,10 @@ def _parse_rows(
             records.append(record)
     if count == 0 and not skipped:
         errors.append(RowError(file, None, None, "empty_file", "The file has no data rows."))
-    kept, dup_errors = deduplicate(
-        [r for r in records if r.number not in clashing], merge_equal=preset.line_items
-    )
-    errors.extend(dup_errors)
+    kept = [r for r in records if r.number not in clashing]
+    if preset.line_items:  # otherwise every repeated number is in `clashing` already
+        kept, dup_errors = deduplicate(kept, merge_equal=True)
+        errors.extend(dup_errors)
     errors.sort(key=lambda e: e.row or 0)
     return ParseResult(tuple(kept), tuple(errors), 1, tuple(skipped))
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from core.money import Money
 
 Kind = Literal["invoice", "credit_note"]
 Syntax = Literal["UBL-Invoice", "UBL-CreditNote", "CII", "CSV", "JSON"]
 Source = Literal["csv", "ubl", "cii", "facturx", "xero_json"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,3 +142,20 @@ class ParseResult:
 def failure(file: str, code: str, message: str, *, row: int | None = None) -> ParseResult:
     """A result holding a single whole-file (or whole-document) error."""
     return ParseResult(errors=(RowError(file, row, None, code, message),))
+
+
+def builder(cls: type[T]) -> Callable[..., T]:
+    """A positional constructor for a frozen, slotted dataclass without checks of its own.
+
+    Equal to `cls(*values)` (every field, in order) at about half the cost: the generated
+    `__init__` of a frozen dataclass calls object.__setattr__ per field; this calls each
+    slot's setter directly. Only for classes whose `__init__` adds nothing (no
+    `__post_init__`), or callers that have already done what `__post_init__` checks.
+    """
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    scope |= {f"set_{n}": getattr(cls, n).__set__ for n in names}
+    body = "".join(f"    set_{n}(obj, {n})\n" for n in names)
+    source = f"def build({', '.join(names)}):\n    obj = new(cls)\n{body}    return obj\n"
+    exec(source, scope)  # noqa: S102 - the class's own field names, as dataclasses does
+    return scope["build"]

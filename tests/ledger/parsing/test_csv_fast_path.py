@@ -130,3 +130,23 @@ def test_fast_path_takes_plain_rows(monkeypatch):
     monkeypatch.setattr(csv_rows, "_parse_row", refuse)
     result = parse_file("plain.csv", data.encode())
     assert len(result.records) == 49 and not result.errors
+
+
+def test_builder_makes_the_same_frozen_record_as_the_dataclass():
+    from dataclasses import FrozenInstanceError, fields
+    from datetime import date
+
+    from core.money import Money
+    from ledger.imports.parsing.records import InvoiceRecord, Location, PartyRecord, builder
+
+    eur = Money(1250, "EUR")
+    values = ("INV-1", "invoice", "380", date(2026, 1, 5), date(2026, 2, 4), "EUR", eur, None,
+              "PO-1", PartyRecord("ACME GmbH", "DE1", "DE"), None, None, None, "CSV", "csv",
+              Location("a.csv", 2), None)  # fmt: skip
+    assert len(values) == len(fields(InvoiceRecord))
+    built = builder(InvoiceRecord)(*values)
+    assert built == InvoiceRecord(*values)
+    assert hash(builder(Location)("a.csv", 2)) == hash(Location("a.csv", 2))
+    assert builder(Money)(1250, "EUR") == eur
+    with pytest.raises(FrozenInstanceError):
+        built.number = "INV-2"  # type: ignore[misc]
