@@ -76,22 +76,14 @@ def parse_cii(
     seller = doc.party(
         doc.node(agreement, "ram:SellerTradeParty"),
         "seller",
-        name=_PARTY["name"],
-        vat=_PARTY["vat"],
-        country=_PARTY["country"],
-        email=_PARTY["email"],
-        legal_id=_PARTY["legal_id"],
+        **_PARTY,
         label="Seller",
         required=False,
     )
     debtor = doc.party(
         doc.node(agreement, "ram:BuyerTradeParty"),
         "debtor",
-        name=_PARTY["name"],
-        vat=_PARTY["vat"],
-        country=_PARTY["country"],
-        email=_PARTY["email"],
-        legal_id=_PARTY["legal_id"],
+        **_PARTY,
         label="Buyer",
         required=True,
     )

@@ -59,22 +59,14 @@ def parse_ubl(
     seller = doc.party(
         doc.node(root, "cac:AccountingSupplierParty/cac:Party"),
         "seller",
-        name=_PARTY["name"],
-        vat=_PARTY["vat"],
-        country=_PARTY["country"],
-        email=_PARTY["email"],
-        legal_id=_PARTY["legal_id"],
+        **_PARTY,
         label="Seller",
         required=False,
     )
     debtor = doc.party(
         doc.node(root, "cac:AccountingCustomerParty/cac:Party"),
         "debtor",
-        name=_PARTY["name"],
-        vat=_PARTY["vat"],
-        country=_PARTY["country"],
-        email=_PARTY["email"],
-        legal_id=_PARTY["legal_id"],
+        **_PARTY,
         label="Buyer",
         required=True,
     )
