@@ -11,7 +11,15 @@ _registry: dict[str, list[Callable[..., Any]]] = defaultdict(list)
 
 #: hook names in use; a typo in a name fails loudly instead of silently doing nothing
 KNOWN = frozenset(
-    {"dashboard_panels", "nav_items", "today_items", "stripe_event", "demo_seed", "periodic_jobs"}
+    {
+        "dashboard_panels",
+        "nav_items",
+        "today_items",
+        "stripe_event",
+        "demo_seed",
+        "periodic_jobs",
+        "invoice_disputes",
+    }
 )
 
 

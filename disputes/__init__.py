@@ -1,4 +1,4 @@
-"""Disputes: see SPEC.md. Registers its blueprints, hooks and jobs in init_app."""
+"""Disputes (SPEC §3): reason-coded disputes on invoices with a declared lifecycle."""
 
 from __future__ import annotations
 
@@ -6,4 +6,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Nothing to register yet; the feature issue fills this package in."""
+    """Register the disputes API and tell the ledger how to show an invoice's disputes."""
+    from core import hooks
+    from core.extensions import register_api
+    from disputes import api, attachments, refs
+
+    register_api(app, api.blp)
+    attachments.init_app(app)
+    hooks.register("invoice_disputes", refs.dispute_refs)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import Select, func, or_, select
 
+from core import hooks
 from core.auth.models import OrgKind
 from core.auth.permissions import require_kind
 from core.extensions import db
@@ -87,6 +88,17 @@ class DebtorResource(MethodView):
         return _with_score(debtor)
 
 
+def with_disputes(invoices: list[Invoice]) -> list[Invoice]:
+    """Attach the disputes of `invoices` from whatever feature registered them (one query)."""
+    refs: dict[int, list[dict[str, Any]]] = {}
+    for found in hooks.collect("invoice_disputes", [inv.id for inv in invoices]):
+        for invoice_id, items in found.items():
+            refs.setdefault(invoice_id, []).extend(items)
+    for invoice in invoices:
+        invoice.dispute_refs = refs.get(invoice.id, [])
+    return invoices
+
+
 def _with_score(debtor: Debtor) -> Debtor:
     debtor.score = scores.score_for(debtor.id, today())
     return debtor
@@ -145,7 +157,9 @@ class Invoices(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Invoices, filtered by status, debtor, currency, days overdue or text."""
         page, page_size = args.pop("page"), args.pop("page_size")
-        return paginate(invoice_query(args), page, page_size)
+        result = paginate(invoice_query(args), page, page_size)
+        with_disputes(list(result["items"]))
+        return result
 
     @blp.arguments(InvoiceCreateSchema)
     @blp.response(201, InvoiceSchema)
@@ -165,7 +179,7 @@ class InvoiceResource(MethodView):
     @readers
     def get(self, invoice_id: int) -> Invoice:
         """One invoice with its status, days overdue and disputes."""
-        return load_invoice(invoice_id)
+        return with_disputes([load_invoice(invoice_id)])[0]
 
     @blp.arguments(InvoiceUpdateSchema)
     @blp.response(200, InvoiceSchema)

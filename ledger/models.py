@@ -150,6 +150,9 @@ class Invoice(TenantMixin, TimestampMixin, Base):
 
     debtor: Mapped[Debtor] = relationship(lazy="joined", innerjoin=True)
 
+    #: disputes summarised for one API response by the disputes feature (not a column)
+    dispute_refs = ()
+
     __mapper_args__ = {"version_id_col": version}
 
     @property

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -94,9 +95,14 @@ def database_url(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     admin.dispose()
 
 
+#: uploads made by tests land here, never in the repository's instance/ folder
+ATTACHMENTS_DIR = tempfile.mkdtemp(prefix="duebridge-test-attachments-")
+
+
 def app_config(database_url: str, **extra: Any) -> dict[str, Any]:
     """Test settings; `extra` overrides (e.g. REDIS_URL for worker tests)."""
     return {
+        "ATTACHMENTS_DIR": ATTACHMENTS_DIR,
         "TESTING": True,
         "SECRET_KEY": SECRET,
         "SQLALCHEMY_DATABASE_URI": database_url,

@@ -15,12 +15,17 @@ from werkzeug.routing import Rule
 from core.audit import AuditEvent
 from core.auth import services
 from core.extensions import db
+from disputes.attachments.service import store_attachment
 from tests import factories
+from tests.disputes.helpers import make_dispute
 from tests.factories import Tenants
 from tests.ledger.imports.helpers import make_import
 
 #: id argument → creates (or picks) an object owned by tenant B (creditor) or Y (agency)
 OBJECT_IN_OTHER_TENANT: dict[str, Callable[[Tenants], int]] = {
+    "attachment_id": lambda t: (
+        store_attachment(t.b.org, uploader=t.b.owner, filename="b.pdf", data=b"%PDF-1.4\n").id
+    ),
     "user_id": lambda t: t.b.credit.id,
     "invitation_id": lambda t: (
         services.invite(t.b.org, email="someone@b.example", role="sales", actor=t.b.owner).id
@@ -29,6 +34,7 @@ OBJECT_IN_OTHER_TENANT: dict[str, Callable[[Tenants], int]] = {
     "debtor_id": lambda t: factories.make_debtor(t.b.org, "B's customer").id,
     "invoice_id": lambda t: factories.make_invoice(t.b.org, number="B-0001").id,
     "import_id": lambda t: make_import(t.b.org),
+    "dispute_id": lambda t: make_dispute(t.b.org).id,
 }
 
 #: (endpoint, method) → a body that passes validation, so the request reaches the loader
@@ -43,6 +49,9 @@ VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
         "date": "2026-01-01",
         "reason": "x",
     },
+    ("disputes_api.DisputeResource", "PATCH"): {"description": "x"},
+    ("disputes_api.DisputeTransition", "POST"): {"to": "in_review"},
+    ("disputes_api.DisputeResolve", "POST"): {"outcome": "withdrawn"},
 }
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
