@@ -14,7 +14,15 @@ from core import errors, extensions, security
 from core.config import ROOT, Config
 
 #: feature packages, lowest layer first; each exposes init_app(app)
-FEATURES = ("core.auth", "core.web", "ledger", "disputes", "agencies", "marketplace")
+FEATURES = (
+    "core.auth",
+    "core.notifications",
+    "core.web",
+    "ledger",
+    "disputes",
+    "agencies",
+    "marketplace",
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

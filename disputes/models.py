@@ -13,6 +13,7 @@ from core.db import Base, MinorUnits, TenantMixin, TimestampMixin, utcnow, value
 from core.money import Money
 from disputes.reasons import format_reason
 from disputes.states import DisputeStatus, Outcome
+from disputes.threads.models import Thread
 from ledger.models import Invoice
 
 
@@ -64,6 +65,8 @@ class Dispute(TenantMixin, TimestampMixin, Base):
     resolution_note: Mapped[str | None] = mapped_column(Text)
     resolved_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
+    #: the dispute's comment thread, created on the first comment
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey(Thread.id, ondelete="SET NULL"))
 
     invoice: Mapped[Invoice] = relationship(lazy="joined", innerjoin=True)
 

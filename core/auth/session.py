@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, g, redirect, request, url_for
+from flask import Flask, Response, abort, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select, update
 
@@ -61,6 +61,8 @@ def protect_csrf() -> None:
         return  # unknown path or method: let routing answer 404/405
     if request.headers.get("Authorization", "").lower().startswith("bearer "):
         return  # a browser cannot attach this header cross-site without CORS, which we never allow
+    if request.path.startswith("/api/") and "_user_id" not in session:
+        return  # no signed-in session to abuse: authentication answers 401 instead
     csrf.protect()
 
 

@@ -30,4 +30,6 @@ class Attachment(TenantMixin, Base):
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: the comment it is attached to (threads add the foreign key); None until attached
-    comment_id: Mapped[int | None] = mapped_column(index=True)
+    comment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="SET NULL"), index=True
+    )

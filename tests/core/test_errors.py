@@ -51,3 +51,7 @@ def test_api_errors_carry_security_headers(client, path):
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
     assert resp.headers["Cache-Control"] == "no-store"
+
+
+def test_anonymous_api_writes_are_401_not_a_csrf_error(client):
+    assert_error(client.post("/api/v1/tokens", json={"name": "x"}), 401, "unauthorized")

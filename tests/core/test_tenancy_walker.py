@@ -18,6 +18,7 @@ from core.extensions import db
 from disputes.attachments.service import store_attachment
 from tests import factories
 from tests.disputes.helpers import make_dispute
+from tests.disputes.threads.helpers import make_comment
 from tests.factories import Tenants
 from tests.ledger.imports.helpers import make_import
 
@@ -35,6 +36,7 @@ OBJECT_IN_OTHER_TENANT: dict[str, Callable[[Tenants], int]] = {
     "invoice_id": lambda t: factories.make_invoice(t.b.org, number="B-0001").id,
     "import_id": lambda t: make_import(t.b.org),
     "dispute_id": lambda t: make_dispute(t.b.org).id,
+    "comment_id": lambda t: make_comment(t.b.org, t.b.owner).id,
 }
 
 #: (endpoint, method) → a body that passes validation, so the request reaches the loader
@@ -52,6 +54,8 @@ VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("disputes_api.DisputeResource", "PATCH"): {"description": "x"},
     ("disputes_api.DisputeTransition", "POST"): {"to": "in_review"},
     ("disputes_api.DisputeResolve", "POST"): {"outcome": "withdrawn"},
+    ("threads_api.DisputeComments", "POST"): {"body": "x", "visibility": "internal"},
+    ("threads_api.CommentResource", "PATCH"): {"body": "x", "version": 1},
 }
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

@@ -1,14 +1,8 @@
-"""An app with the attachments API registered, for this package's tests only.
-
-Until `disputes.init_app` calls `disputes.attachments.init_app`, the suite's app has no
-attachment routes, so this package overrides `app` with its own (package scope: it is
-gone when the package is done). Every test stores files in its own temporary directory.
-"""
+"""Attachment test helpers: every test stores files in its own temporary directory."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,25 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from core.app import create_app
-from core.extensions import db
-from disputes import attachments
-from tests.conftest import FreshContextClient, app_config
-
 PDF_BYTES = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
-
-
-@pytest.fixture(scope="package")
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    store = tmp_path_factory.mktemp("attachments")
-    app = create_app(app_config(database_url, ATTACHMENTS_DIR=str(store)))
-    attachments.init_app(app)
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -168,14 +168,25 @@ def test_a_colleagues_unattached_upload_is_404(client, tenants, bearer):
 
 
 def test_attached_files_follow_the_comment_visibility_hook(client, tenants, bearer, monkeypatch):
-    headers = bearer(tenants.a.sales)
+    from disputes.threads.services import add_comment
+    from tests.disputes.helpers import make_dispute
+
+    headers = bearer(tenants.a.credit)
     att_id = upload(client, headers, "mine.pdf", PDF_BYTES).get_json()["id"]
-    db.session.get(Attachment, att_id).comment_id = 42
+    comment = add_comment(
+        make_dispute(tenants.a.org),
+        actor=tenants.a.credit,
+        body="see file",
+        visibility="internal",
+        attachment_ids=[att_id],
+    )
     db.session.commit()
+    comment_id = comment.id  # read now: the lambdas run inside requests with their own session
     url = f"/api/v1/attachments/{att_id}"
-    assert client.get(url, headers=headers).status_code == 404  # no thread rule yet: nobody
-    monkeypatch.setattr(permissions, "_comment_visible", lambda user, cid: cid == 42)
-    assert client.get(url, headers=bearer(tenants.a.credit)).status_code == 200
+    monkeypatch.setattr(permissions, "_comment_visible", lambda user, cid: False)
+    assert client.get(url, headers=headers).status_code == 404
+    monkeypatch.setattr(permissions, "_comment_visible", lambda user, cid: cid == comment_id)
+    assert client.get(url, headers=bearer(tenants.a.viewer)).status_code == 200
 
 
 def test_anonymous_callers_get_401(client, tenants, bearer):
