@@ -81,6 +81,9 @@ class Config:
     RATELIMIT_STORAGE_URI: str
     PUBLIC_URL: str
     MAX_CONTENT_LENGTH: int
+    #: where uploaded attachments are kept (never under static/); None = <instance>/attachments
+    ATTACHMENTS_DIR: str | None
+    ATTACHMENT_MAX_BYTES: int
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -113,6 +116,8 @@ class Config:
             RATELIMIT_STORAGE_URI=env_str(env, "RATELIMIT_STORAGE_URI") or redis_url or "memory://",
             PUBLIC_URL=(env_str(env, "PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
             MAX_CONTENT_LENGTH=env_int(env, "MAX_CONTENT_LENGTH", 25 * 1024 * 1024),
+            ATTACHMENTS_DIR=env_str(env, "ATTACHMENTS_DIR"),
+            ATTACHMENT_MAX_BYTES=env_int(env, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
         )
 
     def as_flask(self) -> dict[str, Any]:

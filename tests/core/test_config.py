@@ -58,3 +58,11 @@ def test_remember_cookie_follows_the_session_cookie_flags():
     )
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_attachment_settings_come_from_the_environment():
+    cfg = Config.from_env(
+        {"ATTACHMENTS_DIR": "/srv/duebridge/files", "ATTACHMENT_MAX_BYTES": "1024"}
+    )
+    assert cfg.ATTACHMENTS_DIR == "/srv/duebridge/files" and cfg.ATTACHMENT_MAX_BYTES == 1024
+    assert Config.from_env({}).ATTACHMENTS_DIR is None
