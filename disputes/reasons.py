@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 from core.errors import ValidationFailed
+from ledger.imports.parsing import DISPUTE_REASONS
 
 #: team → reason codes; a reason is written "<team>.<code>", e.g. "delivery.damaged"
-REASONS: dict[str, tuple[str, ...]] = {
-    "invoicing": (
-        "price",
-        "discount_missing",
-        "quantity_billed",
-        "tax",
-        "duplicate",
-        "po_missing",
-        "wrong_entity",
-        "credit_note_pending",
-        "terms_mismatch",
-    ),
-    "delivery": ("not_received", "partial", "late", "damaged", "wrong_item", "pod_missing"),
-    "quality": ("defect", "service_not_performed", "unsatisfactory_work"),
-    "contract": ("never_agreed", "clause", "cancelled_order", "penalty_claim"),
-    "payment": ("already_paid", "wrong_account", "set_off"),
-}
+REASONS: dict[str, tuple[str, ...]] = DISPUTE_REASONS
 
 TEAMS: tuple[str, ...] = tuple(REASONS)
 #: every valid "<team>.<code>"

@@ -11,27 +11,24 @@ from core.money import Money
 from .records import DisputeHistory
 from .values import ValueProblem, parse_date, parse_money
 
-#: team -> codes (SPEC §3); a reason is written "<team>.<code>"
-DISPUTE_REASONS: dict[str, frozenset[str]] = {
-    "invoicing": frozenset(
-        {
-            "price",
-            "discount_missing",
-            "quantity_billed",
-            "tax",
-            "duplicate",
-            "po_missing",
-            "wrong_entity",
-            "credit_note_pending",
-            "terms_mismatch",
-        }
+#: team -> codes, in SPEC §3's order; a reason is written "<team>.<code>".
+#: The one copy: `disputes.reasons` (a higher layer) reads it from here.
+DISPUTE_REASONS: dict[str, tuple[str, ...]] = {
+    "invoicing": (
+        "price",
+        "discount_missing",
+        "quantity_billed",
+        "tax",
+        "duplicate",
+        "po_missing",
+        "wrong_entity",
+        "credit_note_pending",
+        "terms_mismatch",
     ),
-    "delivery": frozenset(
-        {"not_received", "partial", "late", "damaged", "wrong_item", "pod_missing"}
-    ),
-    "quality": frozenset({"defect", "service_not_performed", "unsatisfactory_work"}),
-    "contract": frozenset({"never_agreed", "clause", "cancelled_order", "penalty_claim"}),
-    "payment": frozenset({"already_paid", "wrong_account", "set_off"}),
+    "delivery": ("not_received", "partial", "late", "damaged", "wrong_item", "pod_missing"),
+    "quality": ("defect", "service_not_performed", "unsatisfactory_work"),
+    "contract": ("never_agreed", "clause", "cancelled_order", "penalty_claim"),
+    "payment": ("already_paid", "wrong_account", "set_off"),
 }
 DISPUTE_OUTCOMES = frozenset({"credit_note", "corrected_invoice", "rejected", "withdrawn"})
 
