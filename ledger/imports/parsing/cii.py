@@ -73,19 +73,10 @@ def parse_cii(
             currency,
         )
     agreement = doc.node(root, _AGREEMENT)
-    seller = doc.party(
+    seller, debtor = doc.seller_and_buyer(
         doc.node(agreement, "ram:SellerTradeParty"),
-        "seller",
-        **_PARTY,
-        label="Seller",
-        required=False,
-    )
-    debtor = doc.party(
         doc.node(agreement, "ram:BuyerTradeParty"),
-        "debtor",
-        **_PARTY,
-        label="Buyer",
-        required=True,
+        _PARTY,
     )
     po_number = doc.identifier(
         doc.text(agreement, "ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"), "po_number"

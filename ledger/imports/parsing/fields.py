@@ -150,6 +150,14 @@ class DocReader:
             self.error(field, code, f"{label}: {getattr(exc, 'message', exc)}", el.sourceline)
             return None
 
+    def seller_and_buyer(
+        self, seller_ctx: Any, buyer_ctx: Any, paths: dict[str, Any]
+    ) -> tuple[PartyRecord | None, PartyRecord | None]:
+        """The seller (optional) and the buyer (required: our debtor), read with `paths`."""
+        seller = self.party(seller_ctx, "seller", **paths, label="Seller", required=False)
+        buyer = self.party(buyer_ctx, "debtor", **paths, label="Buyer", required=True)
+        return seller, buyer
+
     def party(
         self,
         ctx: Any,

@@ -56,19 +56,10 @@ def parse_ubl(
             "BT-115 payable amount (cac:LegalMonetaryTotal/cbc:PayableAmount)",
             currency,
         )
-    seller = doc.party(
+    seller, debtor = doc.seller_and_buyer(
         doc.node(root, "cac:AccountingSupplierParty/cac:Party"),
-        "seller",
-        **_PARTY,
-        label="Seller",
-        required=False,
-    )
-    debtor = doc.party(
         doc.node(root, "cac:AccountingCustomerParty/cac:Party"),
-        "debtor",
-        **_PARTY,
-        label="Buyer",
-        required=True,
+        _PARTY,
     )
     po_number = doc.identifier(doc.text(root, "cac:OrderReference/cbc:ID"), "po_number")
     customization = doc.identifier(doc.text(root, "cbc:CustomizationID"), "customization")
