@@ -163,15 +163,7 @@ def edit_comment(comment: Comment, *, actor: User, body: str, expected_version: 
     if text == comment.body:
         return comment
     mentions = parse_mentions(text, org_id=comment.org_id)  # queries: before any change
-    db.session.add(
-        CommentRevision(
-            org_id=comment.org_id,
-            comment_id=comment.id,
-            version=comment.version,
-            body=comment.body,
-            edited_by_id=actor.id,
-        )
-    )
+    _keep_revision(comment, actor)
     comment.body = text
     comment.mentions = mentions
     comment.edited_at = utcnow()
@@ -181,9 +173,8 @@ def edit_comment(comment: Comment, *, actor: User, body: str, expected_version: 
     return comment
 
 
-def delete_comment(comment: Comment, *, actor: User) -> None:
-    """Soft delete: the row stays as a trace (who, when); the text stays in the history."""
-    _require_author(comment, actor)
+def _keep_revision(comment: Comment, actor: User) -> None:
+    """Store the comment's current text as a revision before it changes."""
     db.session.add(
         CommentRevision(
             org_id=comment.org_id,
@@ -193,6 +184,12 @@ def delete_comment(comment: Comment, *, actor: User) -> None:
             edited_by_id=actor.id,
         )
     )
+
+
+def delete_comment(comment: Comment, *, actor: User) -> None:
+    """Soft delete: the row stays as a trace (who, when); the text stays in the history."""
+    _require_author(comment, actor)
+    _keep_revision(comment, actor)
     comment.body = ""
     comment.mentions = []
     comment.deleted_at = utcnow()
