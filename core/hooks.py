@@ -19,6 +19,9 @@ KNOWN = frozenset(
         "demo_seed",
         "periodic_jobs",
         "invoice_disputes",
+        "invoice_sections",
+        "debtor_sections",
+        "imported_disputes",
     }
 )
 

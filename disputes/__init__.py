@@ -6,12 +6,17 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the disputes API and tell the ledger how to show an invoice's disputes."""
+    """Register the disputes API, pages, jobs and hooks; tell the ledger how to show disputes."""
     from core import hooks
     from core.extensions import register_api
-    from disputes import api, attachments, refs, threads
+    from disputes import analytics, api, attachments, demo, history, jobs, refs, threads, views
 
     register_api(app, api.blp)
     attachments.init_app(app)
     threads.init_app(app)
+    views.init_app(app)
+    analytics.init_app(app)
+    history.init_app(app)
+    jobs.init_app(app)
+    demo.init_app(app)
     hooks.register("invoice_disputes", refs.dispute_refs)

@@ -1,0 +1,9 @@
+"""(being written)"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register nothing yet."""

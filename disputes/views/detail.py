@@ -1,0 +1,1 @@
+"""Dispute page: the dispute, its thread, transitions and the resolution form."""

@@ -1,0 +1,1 @@
+"""Dispute lists: all disputes with filters, "my disputes", the open-dispute form."""
