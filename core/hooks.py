@@ -22,6 +22,7 @@ KNOWN = frozenset(
         "invoice_sections",
         "debtor_sections",
         "imported_disputes",
+        "agency_statistics",
     }
 )
 
