@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from core import hooks
 from core.auth.models import Role, User
 from core.errors import DomainError
 from core.extensions import db
@@ -74,6 +75,8 @@ def debtor(debtor_id: int) -> ResponseReturnValue:
         payments=queries.recent_payments(current_org.id, debtor.id),
         credit_notes=queries.recent_credit_notes(current_org.id, debtor.id),
         unapplied=queries.unapplied_credit(current_org.id, debtor.id),
+        # sections other features add (disputes); each is Markup or None
+        sections=[s for s in hooks.collect("debtor_sections", debtor, current_user) if s],
     )
 
 

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from core import hooks
 from core.errors import DomainError
 from core.extensions import db
 from core.pagination import paginate
@@ -123,6 +124,8 @@ def _render_invoice(
         payment_form=payment_form,
         credit_form=credit_form,
         closed=bool(invoice.cancelled_on or invoice.written_off_on),
+        # sections other features add (disputes); each is Markup or None
+        sections=[s for s in hooks.collect("invoice_sections", invoice, current_user) if s],
     )
     return page, status
 
