@@ -60,11 +60,11 @@ def invoice_row(invoice: Invoice, now: date) -> list[str]:
     ]
 
 
-def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
+def csv_lines(rows: Iterable[list[str]], header: Iterable[str] = HEADER) -> Iterator[str]:
     """The header and `rows` as CSV text, one chunk per row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(HEADER)
+    writer.writerow(header)
     yield buffer.getvalue()
     for row in rows:
         buffer.seek(0)
