@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from core import hooks
 from core.auth.models import Organization, User
 from core.extensions import db
 from core.text import key
-from ledger.imports.parsing import InvoiceRecord, ParseResult, RowError
+from ledger.imports.parsing import DisputeHistory, InvoiceRecord, Location, ParseResult, RowError
 from ledger.models import CreditNote, Debtor, Invoice
 
 CHUNK = 1_000
@@ -25,6 +26,7 @@ _EXISTING = (
     Invoice.id, Invoice.number, Invoice.currency, Invoice.amount_minor,
     Invoice.outstanding_minor, Invoice.disputed_minor, Invoice.issue_date, Invoice.due_date,
     Invoice.po_number, Invoice.cancelled_on, Invoice.written_off_on, Invoice.paid_on,
+    Invoice.sales_rep_id,
 )  # fmt: skip
 
 
@@ -45,6 +47,29 @@ class NewDebtor:
     currency: str
 
 
+@dataclass(slots=True)
+class ImportedDispute:
+    """A row's dispute history and what its invoice will hold once the import is written.
+
+    Handed to the `imported_disputes` hook: first to check (plan, dry run included), then,
+    with `invoice_id` filled for new invoices, to write in the import's transaction.
+    """
+
+    history: DisputeHistory
+    location: Location
+    number: str
+    currency: str
+    #: the invoice's amount, outstanding and held (disputed) minor units after the import
+    amount_minor: int
+    outstanding_minor: int
+    held_minor: int
+    #: cancelled or written off: nothing can be held on it any more
+    closed: bool
+    sales_rep_id: int | None
+    #: None for an invoice this import creates, until it is written
+    invoice_id: int | None
+
+
 @dataclass
 class Plan:
     """Rows to insert or update, counts, and every error or warning found."""
@@ -56,6 +81,8 @@ class Plan:
     #: column values by invoice id, plus "paid_minor": payment to book at the import date
     updates: list[dict[str, Any]] = field(default_factory=list)
     credit_notes: list[tuple[InvoiceRecord, int | str]] = field(default_factory=list)
+    #: dispute history of the rows (the optional dispute_* CSV columns)
+    disputes: list[ImportedDispute] = field(default_factory=list)
     counts: dict[str, int] = field(
         default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     )
@@ -189,7 +216,12 @@ def build_plan(org: Organization, result: ParseResult, today: date) -> Plan:
     for rec in invoices:
         row = existing.get(rec.number)
         if row is not None:
-            _plan_update(plan, rec, row)
+            after = _plan_update(plan, rec, row)
+            if after is not None and rec.dispute is not None:
+                closed = bool(row.cancelled_on or row.written_off_on)
+                plan.disputes.append(
+                    _imported(rec, *after, closed=closed, rep=row.sales_rep_id, invoice_id=row.id)
+                )
             continue
         ref = debtors.resolve(rec)
         if ref is None:
@@ -198,7 +230,18 @@ def build_plan(org: Organization, result: ParseResult, today: date) -> Plan:
         rep = reps.get(rec.sales_rep_email.lower()) if rec.sales_rep_email else None
         plan.creates.append((rec, ref, due, rep))
         plan.counts["created"] += 1
+        if rec.dispute is not None:
+            amount = rec.amount.minor
+            owed = amount if rec.outstanding is None else rec.outstanding.minor
+            plan.disputes.append(
+                _imported(rec, amount, owed, 0, closed=False, rep=rep, invoice_id=None)
+            )
     for rec in notes:
+        if rec.dispute is not None:
+            plan.error(rec, "dispute_reason", "dispute_on_credit_note",
+                       f"Credit note {rec.number} cannot carry a dispute: put the dispute on "
+                       "the invoice's row.")  # fmt: skip
+            continue
         if rec.number in booked_notes:
             plan.counts["unchanged"] += 1
             continue
@@ -206,6 +249,8 @@ def build_plan(org: Organization, result: ParseResult, today: date) -> Plan:
         if ref is not None:
             plan.credit_notes.append((rec, ref))
             plan.counts["created"] += 1
+    if plan.disputes:
+        check_disputes(org, plan)
     if plan.errors:
         plan.counts = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
         plan.counts["rejected"] = len({(e["file"], e["row"]) for e in plan.errors})
@@ -214,13 +259,54 @@ def build_plan(org: Organization, result: ParseResult, today: date) -> Plan:
     return plan
 
 
-def _plan_update(plan: Plan, rec: InvoiceRecord, row: Any) -> None:
-    """Compare a record with its booked invoice; what was paid meanwhile is never undone."""
+def _imported(
+    rec: InvoiceRecord,
+    amount: int,
+    outstanding: int,
+    held: int,
+    *,
+    closed: bool,
+    rep: int | None,
+    invoice_id: int | None,
+) -> ImportedDispute:
+    assert rec.dispute is not None
+    return ImportedDispute(
+        history=rec.dispute,
+        location=rec.location,
+        number=rec.number,
+        currency=rec.currency,
+        amount_minor=amount,
+        outstanding_minor=outstanding,
+        held_minor=held,
+        closed=closed,
+        sales_rep_id=rep,
+        invoice_id=invoice_id,
+    )
+
+
+def check_disputes(org: Organization, plan: Plan) -> None:
+    """Let the disputes feature refuse dispute rows (e.g. more than can be held); no writes."""
+    found = [
+        error
+        for errors in hooks.collect("imported_disputes", org, plan.disputes, None, apply=False)
+        for error in errors
+    ]
+    if found:
+        plan.errors.extend(found)
+        plan.errors.sort(key=lambda e: (e["file"], e["row"] or 0))
+
+
+def _plan_update(plan: Plan, rec: InvoiceRecord, row: Any) -> tuple[int, int, int] | None:
+    """Compare a record with its booked invoice; what was paid meanwhile is never undone.
+
+    Returns the invoice's (amount, outstanding, disputed) minor units after the import, or
+    None when the record is refused.
+    """
     if rec.currency != row.currency:
         plan.error(rec, "currency", "currency_mismatch",
                    f"Invoice {rec.number} is booked in {row.currency}, not {rec.currency}; "
                    "nothing converts currencies.")  # fmt: skip
-        return
+        return None
     paid_old = row.amount_minor - row.outstanding_minor
     amount = rec.amount.minor
     outstanding = amount - paid_old if rec.outstanding is None else rec.outstanding.minor
@@ -229,16 +315,16 @@ def _plan_update(plan: Plan, rec: InvoiceRecord, row: Any) -> None:
         plan.error(rec, "amount", "amount_below_paid",
                    f"Invoice {rec.number}: {rec.amount.amount} is less than what was already "
                    "paid on it.")  # fmt: skip
-        return
+        return None
     if amount - outstanding < paid_old:
         shown = rec.outstanding.amount if rec.outstanding else ""
         plan.error(rec, "outstanding", "outstanding_increased",
                    f"Invoice {rec.number}: outstanding {shown} is more than booked after "
                    "payments; reverse the payment in Duebridge first.")  # fmt: skip
-        return
+        return None
     if due < rec.issue_date:
         plan.error(rec, "due_date", "due_before_issue", f"Due date {due} is before the issue date.")
-        return
+        return None
     values = {
         "amount_minor": amount,
         "outstanding_minor": outstanding,
@@ -248,11 +334,11 @@ def _plan_update(plan: Plan, rec: InvoiceRecord, row: Any) -> None:
     }
     if all(getattr(row, k) == v for k, v in values.items()):
         plan.counts["unchanged"] += 1
-        return
+        return amount, outstanding, row.disputed_minor
     if row.cancelled_on or row.written_off_on:
         plan.error(rec, None, "invoice_closed",
                    f"Invoice {rec.number} is cancelled or written off: it is final.")  # fmt: skip
-        return
+        return None
     values.update(
         id=row.id,
         disputed_minor=min(row.disputed_minor, outstanding),
@@ -262,6 +348,7 @@ def _plan_update(plan: Plan, rec: InvoiceRecord, row: Any) -> None:
     )
     plan.updates.append(values)
     plan.counts["updated"] += 1
+    return amount, outstanding, values["disputed_minor"]
 
 
 def _seller_warnings(org: Organization, records: Iterable[InvoiceRecord], plan: Plan) -> None:

@@ -24,7 +24,7 @@ from ledger.clock import today
 from ledger.imports.models import ACTIVE, ImportBatch, ImportStatus
 from ledger.imports.parsing import PRESETS, detect_kind, parse_file
 from ledger.imports.plan import build_plan
-from ledger.imports.write import apply_plan
+from ledger.imports.write import RowsRefused, apply_plan
 
 #: the largest file accepted (the request limit, MAX_CONTENT_LENGTH, is a little higher)
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -144,12 +144,14 @@ def run_batch(
     report(0.4)
     plan = build_plan(org, result, today())
     report(0.5)
+    actor = db.session.get(User, batch.created_by_id) if batch.created_by_id else None
     if not plan.errors and not batch.dry_run:
         apply_plan(
             plan,
             org,
             reference=f"Import #{batch.id} ({batch.filename})"[:140],
             progress=lambda p: report(0.5 + 0.45 * p),
+            actor=actor,
         )
     batch.status = ImportStatus.FAILED if plan.errors else ImportStatus.SUCCEEDED
     batch.counts = plan.counts
@@ -158,7 +160,7 @@ def run_batch(
     batch.finished_at = utcnow()
     audit.record(
         "import.refused" if plan.errors else "import.completed",
-        actor=db.session.get(User, batch.created_by_id) if batch.created_by_id else None,
+        actor=actor,
         org=org,
         object_type="import",
         object_id=batch.id,
@@ -201,6 +203,8 @@ def execute_batch(
     try:
         with db.session.begin_nested():
             run_batch(batch, progress=progress)
+    except RowsRefused as exc:
+        _fail(batch, exc.message, errors=exc.errors)
     except DomainError as exc:
         _fail(batch, exc.message)
     except IntegrityError as exc:
@@ -208,12 +212,14 @@ def execute_batch(
     return batch
 
 
-def _fail(batch: ImportBatch, message: str) -> None:
+def _fail(batch: ImportBatch, message: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+    """Mark the batch failed; `errors` are row errors found while writing (else one message)."""
     batch.status = ImportStatus.FAILED
     batch.progress = 1.0
     batch.finished_at = utcnow()
-    batch.counts = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
-    batch.errors = [
+    rejected = len({(e["file"], e["row"]) for e in errors}) if errors else 0
+    batch.counts = {"created": 0, "updated": 0, "unchanged": 0, "rejected": rejected}
+    batch.errors = errors or [
         {"file": batch.filename, "row": None, "field": None, "code": "import_failed",
          "message": message}
     ]  # fmt: skip

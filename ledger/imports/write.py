@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 
-from core.auth.models import Organization
+from core import hooks
+from core.auth.models import Organization, User
 from core.db import utcnow
+from core.errors import ValidationFailed
 from core.extensions import db
 from ledger.imports.parsing import InvoiceRecord
 from ledger.imports.plan import Plan, chunks
@@ -22,7 +24,27 @@ SOURCES = {"csv": Source.CSV, "ubl": Source.UBL, "cii": Source.UBL, "facturx": S
 Progress = Callable[[float], None]
 
 
-def apply_plan(plan: Plan, org: Organization, *, reference: str, progress: Progress) -> None:
+class RowsRefused(ValidationFailed):
+    """Rows refused while writing (a dispute that no longer fits): the caller rolls back."""
+
+    code = "import_refused"
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(
+            f"The file was refused: {len(errors)} error(s), nothing was imported.",
+            details={"errors": errors},
+        )
+        self.errors = errors
+
+
+def apply_plan(
+    plan: Plan,
+    org: Organization,
+    *,
+    reference: str,
+    progress: Progress,
+    actor: User | None = None,
+) -> None:
     """Write the plan in the current transaction (the caller commits, or rolls back)."""
     ids = _insert_debtors(plan, org)
     total = max(1, len(plan.creates) + len(plan.updates))
@@ -38,6 +60,35 @@ def apply_plan(plan: Plan, org: Organization, *, reference: str, progress: Progr
     for rec, ref in plan.credit_notes:
         _book_credit_note(plan, org, rec, ids.get(ref, ref) if isinstance(ref, str) else ref)
     db.session.flush()
+    if plan.disputes:
+        _write_disputes(plan, org, actor)
+
+
+def _write_disputes(plan: Plan, org: Organization, actor: User | None) -> None:
+    """Hand the rows' dispute history to the `imported_disputes` hook, in this transaction.
+
+    A handler's row errors (e.g. a credit note in the same file lowered what can be held)
+    raise RowsRefused, so the caller rolls the whole import back.
+    """
+    numbers = [d.number for d in plan.disputes if d.invoice_id is None]
+    found: dict[str, int] = {}
+    for part in chunks(numbers):
+        rows = db.session.execute(
+            select(Invoice.number, Invoice.id).where(
+                Invoice.org_id == org.id, Invoice.number.in_(part)
+            )
+        )
+        found.update({r.number: r.id for r in rows})
+    for item in plan.disputes:
+        if item.invoice_id is None:
+            item.invoice_id = found[item.number]
+    errors = [
+        error
+        for refused in hooks.collect("imported_disputes", org, plan.disputes, actor, apply=True)
+        for error in refused
+    ]
+    if errors:
+        raise RowsRefused(errors)
 
 
 #: the columns `_invoice_row` fills, in its order
