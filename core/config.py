@@ -149,6 +149,9 @@ STATIC_SETTINGS: dict[str, Any] = {
     "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
     "LOGIN_RATE_LIMIT": "60 per minute",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # multipart parts per request (Flask's default is 1,000): our forms carry a file and a
+    # few fields, so a flood of parts is refused with 413 before it is parsed further (T43)
+    "MAX_FORM_PARTS": 100,
 }
 
 

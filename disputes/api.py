@@ -104,12 +104,20 @@ class DisputeResource(MethodView):
 
     @blp.arguments(DisputeUpdateSchema)
     @blp.response(200, DisputeSchema)
+    @blp.alt_response(409, description="Stale `version`; `details.current` has current values")
     @writers
     def patch(self, args: dict[str, Any], dispute_id: int) -> Dispute:
-        """Change the owner, SLA due date or description."""
+        """Change the owner, SLA due date or description; send the `version` you read."""
         dispute = load_dispute(dispute_id)
         require(permissions.can_edit(current_user, dispute), dispute)
-        return commit_once(lambda: services.update_dispute(dispute, actor=current_user, **args))
+        version = args.pop("version", None)
+        try:
+            services.update_dispute(dispute, actor=current_user, expected_version=version, **args)
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            raise services.stale_dispute(load_dispute(dispute_id)) from None
+        return dispute
 
 
 @blp.route("/disputes/<int:dispute_id>/transition")

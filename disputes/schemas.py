@@ -31,6 +31,10 @@ class DisputeUpdateSchema(ma.Schema):
     owner_id = fields.Int(allow_none=True)
     due_date = fields.Date(allow_none=True)
     description = fields.Str(validate=validate.Length(min=1, max=5000))
+    version = fields.Int(
+        strict=True,
+        metadata={"description": "the version read; if it changed since: 409, current values"},
+    )
 
 
 class DisputeTransitionSchema(ma.Schema):
@@ -81,3 +85,4 @@ class DisputeSchema(ma.Schema):
     resolved_at = fields.AwareDateTime()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
+    version = fields.Int(metadata={"description": "send it back with a PATCH (optimistic lock)"})

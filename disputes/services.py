@@ -138,10 +138,18 @@ def open_dispute(
     return dispute
 
 
-def update_dispute(dispute: Dispute, *, actor: User | None, **fields: Any) -> Dispute:
-    """Change the owner, SLA due date or description (not once resolved)."""
+def update_dispute(
+    dispute: Dispute, *, actor: User | None, expected_version: int | None = None, **fields: Any
+) -> Dispute:
+    """Change the owner, SLA due date or description (not once resolved).
+
+    With `expected_version` (the version the editor read), a dispute changed since is a
+    409 carrying its current values (T22); the row's version column guards the write too.
+    """
     if dispute.status is DisputeStatus.RESOLVED:
         raise Conflict("A resolved dispute cannot be changed.", code="dispute_resolved")
+    if expected_version is not None and dispute.version != expected_version:
+        raise stale_dispute(dispute)
     changes: dict[str, Any] = {}
     for name, value in fields.items():
         if name == "owner_id":
@@ -157,6 +165,22 @@ def update_dispute(dispute: Dispute, *, actor: User | None, **fields: Any) -> Di
         db.session.flush()
         _record(dispute, "updated", actor=actor, from_status=dispute.status, details=changes)
     return dispute
+
+
+def stale_dispute(dispute: Dispute) -> Conflict:
+    """409 carrying what the editor should merge with: the current editable values."""
+    return Conflict(
+        "Someone else changed this dispute; here are its current values.",
+        code="stale",
+        details={
+            "current": {
+                "description": dispute.description,
+                "owner_id": dispute.owner_id,
+                "due_date": _plain(dispute.due_date),
+                "version": dispute.version,
+            }
+        },
+    )
 
 
 def _plain(value: Any) -> Any:
