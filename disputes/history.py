@@ -28,11 +28,12 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
-from core import audit, hooks
+from core import hooks
 from core.auth.models import Organization, User
 from core.extensions import db
 from core.money import Money
-from disputes.models import Dispute, DisputeEvent, DisputeSource
+from disputes import services
+from disputes.models import Dispute, DisputeSource
 from disputes.services import DEFAULT_SLA_DAYS, OWNER_ROLES
 from disputes.states import DisputeStatus, Outcome
 from ledger import services as ledger
@@ -218,9 +219,11 @@ def _write(
     db.session.add_all(created)
     db.session.flush()
     for dispute in created:
-        _record(org, actor, dispute, "imported", None, _details(dispute))
+        services.record_event(
+            dispute, "imported", actor=actor, from_status=None, details=_details(dispute)
+        )
     for dispute, kind, before, details in changed:
-        _record(org, actor, dispute, kind, before, details)
+        services.record_event(dispute, kind, actor=actor, from_status=before, details=details)
     db.session.flush()
 
 
@@ -306,34 +309,3 @@ def _details(dispute: Dispute) -> dict[str, Any]:
             "resolved_on": dispute.resolved_at.date().isoformat(),
         }
     return details
-
-
-def _record(
-    org: Organization,
-    actor: User | None,
-    dispute: Dispute,
-    kind: str,
-    before: DisputeStatus | None,
-    details: dict[str, Any],
-) -> None:
-    """The dispute's event and audit row (as disputes.services writes them)."""
-    db.session.add(
-        DisputeEvent(
-            org_id=dispute.org_id,
-            dispute_id=dispute.id,
-            actor_id=actor.id if actor else None,
-            kind=kind,
-            from_status=before.value if before else None,
-            to_status=dispute.status.value,
-            details=details,
-        )
-    )
-    audit.record(
-        f"dispute.{kind}",
-        actor=actor,
-        org=org,
-        object_type="dispute",
-        object_id=dispute.id,
-        before={"status": before.value} if before else None,
-        after={"status": dispute.status.value, **details},
-    )

@@ -51,7 +51,7 @@ def _description(text: str | None) -> str:
     return cleaned
 
 
-def _record(
+def record_event(
     dispute: Dispute,
     kind: str,
     *,
@@ -59,6 +59,7 @@ def _record(
     from_status: DisputeStatus | None,
     details: dict[str, Any],
 ) -> None:
+    """The dispute's append-only event and its audit row (every workflow writes both)."""
     db.session.add(
         DisputeEvent(
             org_id=dispute.org_id,
@@ -79,7 +80,6 @@ def _record(
         before={"status": from_status.value} if from_status else None,
         after={"status": dispute.status.value, **details},
     )
-    db.session.flush()
 
 
 def open_dispute(
@@ -128,7 +128,7 @@ def open_dispute(
     ledger.hold_amount(invoice, amount)
     db.session.add(dispute)
     db.session.flush()
-    _record(
+    record_event(
         dispute,
         "opened",
         actor=actor,
@@ -163,7 +163,7 @@ def update_dispute(
             setattr(dispute, name, value)
     if changes:
         db.session.flush()
-        _record(dispute, "updated", actor=actor, from_status=dispute.status, details=changes)
+        record_event(dispute, "updated", actor=actor, from_status=dispute.status, details=changes)
     return dispute
 
 
@@ -193,7 +193,7 @@ def transition_dispute(dispute: Dispute, *, actor: User | None, to: DisputeStatu
     states.check_transition(before, to)
     dispute.status = to
     db.session.flush()
-    _record(dispute, "transitioned", actor=actor, from_status=before, details={})
+    record_event(dispute, "transitioned", actor=actor, from_status=before, details={})
     return dispute
 
 
@@ -246,5 +246,5 @@ def resolve_dispute(
     dispute.resolution_note = clean(note)
     dispute.resolved_at = utcnow()
     db.session.flush()
-    _record(dispute, "resolved", actor=actor, from_status=before, details=details)
+    record_event(dispute, "resolved", actor=actor, from_status=before, details=details)
     return dispute
