@@ -63,6 +63,17 @@ WATCHED = (
 )
 
 
+def open_one(org, actor, description):
+    """A 10.00 EUR delivery dispute on a new invoice of `org`."""
+    return services.open_dispute(
+        factories.make_invoice(org),
+        actor=actor,
+        reason="delivery.damaged",
+        amount=Money.parse("10.00", "EUR"),
+        description=description,
+    )
+
+
 def snapshot() -> dict[str, list[tuple]]:
     """Every row of the watched tables, read from the database."""
     db.session.expire_all()
@@ -266,13 +277,7 @@ def patch(client, headers, dispute_id, **body):
 def test_t22_two_editors_from_version_3_first_wins_second_gets_409_with_current(
     client, tenants, bearer
 ):
-    dispute = services.open_dispute(
-        factories.make_invoice(tenants.a.org),
-        actor=tenants.a.credit,
-        reason="delivery.damaged",
-        amount=Money.parse("10.00", "EUR"),
-        description="v1",
-    )
+    dispute = open_one(tenants.a.org, tenants.a.credit, "v1")
     db.session.commit()
     credit, sales_manager = bearer(tenants.a.credit), bearer(tenants.a.owner)
     url = f"/api/v1/disputes/{dispute.id}"
@@ -323,13 +328,7 @@ def test_t22_a_save_between_check_and_write_is_409_not_a_lost_update(
     client, tenants, bearer, monkeypatch
 ):
     """The version check passes, then someone saves: the row's version guard answers 409."""
-    dispute = services.open_dispute(
-        factories.make_invoice(tenants.a.org),
-        actor=tenants.a.credit,
-        reason="delivery.damaged",
-        amount=Money.parse("10.00", "EUR"),
-        description="v1",
-    )
+    dispute = open_one(tenants.a.org, tenants.a.credit, "v1")
     db.session.commit()
     dispute_id = dispute.id
     real = services._description
@@ -378,13 +377,7 @@ def race_once(app, editors, dispute_id: int, version: int) -> dict[int, tuple[in
 @pytest.mark.postgres_only
 def test_t22_concurrent_saves_of_one_version_on_postgresql(app, tenants, bearer):
     """Two editors released by a barrier, 200 trials: one 200 and one 409, never both 200."""
-    dispute = services.open_dispute(
-        factories.make_invoice(tenants.a.org),
-        actor=tenants.a.credit,
-        reason="delivery.damaged",
-        amount=Money.parse("10.00", "EUR"),
-        description="start",
-    )
+    dispute = open_one(tenants.a.org, tenants.a.credit, "start")
     db.session.commit()
     dispute_id = dispute.id
     editors = [bearer(tenants.a.credit), bearer(tenants.a.owner)]
@@ -420,13 +413,7 @@ def test_t22_concurrent_saves_of_one_version_on_postgresql(app, tenants, bearer)
 def test_t40_a_10_mb_comment_at_the_default_limits_is_refused_and_nothing_stored(
     client, tenants, bearer
 ):
-    dispute = services.open_dispute(
-        factories.make_invoice(tenants.a.org),
-        actor=tenants.a.credit,
-        reason="delivery.damaged",
-        amount=Money.parse("10.00", "EUR"),
-        description="d",
-    )
+    dispute = open_one(tenants.a.org, tenants.a.credit, "d")
     db.session.commit()
     before = snapshot()
     huge = "a" * (10 * 1024 * 1024)
@@ -510,13 +497,7 @@ class UnreadStream(io.BytesIO):
 def test_t43_a_json_body_over_the_limit_is_413_before_it_is_read(
     client, app, tenants, bearer, path
 ):
-    dispute = services.open_dispute(
-        factories.make_invoice(tenants.a.org),
-        actor=tenants.a.credit,
-        reason="delivery.damaged",
-        amount=Money.parse("10.00", "EUR"),
-        description="d",
-    )
+    dispute = open_one(tenants.a.org, tenants.a.credit, "d")
     db.session.commit()
     before = snapshot()
     stream = UnreadStream()
@@ -572,13 +553,7 @@ def test_t18_a_mention_email_from_a_hostile_name_is_plain_inert_text(
     mallory = factories.make_user(
         tenants.a.org, "credit", name=f"Mallory {SCRIPT} {ATTRIBUTE}\r\nBcc: x@evil.example"
     )
-    dispute = services.open_dispute(
-        factories.make_invoice(tenants.a.org),
-        actor=tenants.a.credit,
-        reason="delivery.damaged",
-        amount=Money.parse("10.00", "EUR"),
-        description="d",
-    )
+    dispute = open_one(tenants.a.org, tenants.a.credit, "d")
     db.session.commit()
     resp = client.post(
         f"/api/v1/disputes/{dispute.id}/comments",
