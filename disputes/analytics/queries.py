@@ -40,9 +40,9 @@ from sqlalchemy import (
 from core.auth.models import User
 from core.extensions import db
 from core.money import Money
-from disputes.analytics.labels import reason_label, team_label
 from disputes.analytics.period import Period
 from disputes.analytics.sql import analytics_elapsed_days, analytics_utc_day, day_number
+from disputes.labels import reason_label, team_label
 from disputes.models import Dispute
 from disputes.permissions import visible_disputes
 from disputes.reasons import TEAMS

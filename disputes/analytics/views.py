@@ -16,8 +16,8 @@ from core.extensions import limiter
 from core.tenancy import current_org
 from disputes import permissions
 from disputes.analytics import chart, export, queries
-from disputes.analytics.labels import OUTCOME_LABELS
 from disputes.analytics.period import Period, PeriodArgs, last_12_months
+from disputes.labels import OUTCOME_LABELS
 from ledger.clock import today
 from ledger.permissions import sees_only_own_debtors
 from ledger.views.export import EXPORT_LIMIT, csv_lines

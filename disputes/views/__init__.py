@@ -10,7 +10,7 @@ from flask_login import login_required
 
 from core.auth.models import OrgKind
 from core.auth.permissions import require_kind
-from disputes import permissions
+from disputes import labels, permissions
 from disputes.states import DisputeStatus
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,7 +46,7 @@ def dispute_status_tone(status: DisputeStatus | str) -> str:
 @bp.app_template_global()
 def dispute_reason_label(team: str, code: str) -> str:
     """("delivery", "wrong_item") → "Delivery: wrong item"."""
-    return f"{team.capitalize()}: {code.replace('_', ' ')}"
+    return labels.full_reason_label(team, code)
 
 
 def init_app(app: Flask) -> None:

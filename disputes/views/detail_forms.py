@@ -11,6 +11,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from core.auth.models import User
 from core.extensions import db
+from disputes import labels
 from disputes.reasons import REASONS
 from disputes.services import OWNER_ROLES
 from disputes.states import DisputeStatus, Outcome
@@ -18,11 +19,9 @@ from disputes.threads.models import VISIBILITIES
 from disputes.threads.services import MAX_BODY
 
 AMOUNT_HELP = "A decimal number with the currency's decimals, e.g. 1234.56."
-OUTCOME_LABELS = {
-    Outcome.CREDIT_NOTE: "Credit note",
-    Outcome.CORRECTED_INVOICE: "Corrected invoice",
-    Outcome.REJECTED: "Rejected (the debtor must pay)",
-    Outcome.WITHDRAWN: "Withdrawn",
+#: outcome → label in the resolution form (rejected says what it means for the debtor)
+OUTCOME_LABELS = {Outcome(value): label for value, label in labels.OUTCOME_LABELS.items()} | {
+    Outcome.REJECTED: "Rejected (the debtor must pay)"
 }
 VISIBILITY_LABELS = {
     "internal": "Internal (my organisation only)",
@@ -30,20 +29,12 @@ VISIBILITY_LABELS = {
 }
 
 
-#: abbreviations spelled out in capitals in reason labels
-ACRONYMS = {"po": "PO", "pod": "POD"}
-
-
-def reason_label(code: str) -> str:
-    """ "pod_missing" → "POD missing"."""
-    words = [ACRONYMS.get(w, w) for w in code.split("_")]
-    return " ".join(words)[:1].upper() + " ".join(words)[1:]
-
-
 def reason_choices() -> list[SelectChoice]:
     """SPEC §3's two levels as option groups: team → its "<team>.<code>" reasons."""
     return [
-        SelectChoice(f"{team}.{code}", reason_label(code), optgroup=team.capitalize())
+        SelectChoice(
+            f"{team}.{code}", labels.reason_label(team, code), optgroup=labels.team_label(team)
+        )
         for team, codes in REASONS.items()
         for code in codes
     ]

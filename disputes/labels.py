@@ -40,3 +40,11 @@ def team_label(team: str) -> str:
 def reason_label(team: str, code: str) -> str:
     """("delivery", "pod_missing") → "POD missing"; an unknown code stays as stored."""
     return REASON_LABELS.get(f"{team}.{code}", code)
+
+
+def full_reason_label(team: str, code: str) -> str:
+    """("delivery", "wrong_item") → "Delivery: wrong item"; acronyms stay ("POD missing")."""
+    label = reason_label(team, code)
+    if not label.split(" ", 1)[0].isupper():
+        label = label[:1].lower() + label[1:]
+    return f"{team_label(team)}: {label}"
