@@ -42,7 +42,7 @@ def test_page_lists_notifications_and_nav_shows_badge(client, tenants, login_as)
     assert "Second one" in html and "Dispute 7 moved to in review" in html
     assert "Not for sales" not in html
     assert 'data-testid="unread-badge" aria-label="2 unread">2</span>' in html
-    assert 'href="/disputes/7"' in html
+    assert '/open"' in html
     dashboard = client.get("/").get_data(as_text=True)
     assert 'aria-label="2 unread">2</span>' in dashboard
 
@@ -101,3 +101,28 @@ def test_hostile_title_and_body_are_escaped(client, tenants, login_as):
     assert "<script" not in html
     assert 'onmouseover="alert' not in html
     assert "&lt;script&gt;" in html
+
+
+def test_following_a_notification_marks_it_read_and_goes_where_it_points(client, tenants, login_as):
+    user = tenants.a.sales
+    _notify(user, "a")
+    _notify(user, "b", title="Still unread")
+    db.session.commit()
+    first = db.session.scalar(select(Notification).where(Notification.key == "a"))
+    client = login_as(user)
+    page = client.get("/notifications").text
+    assert f"/notifications/{first.id}/open" in page
+    resp = client.get(f"/notifications/{first.id}/open")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/disputes/7"
+    rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id))
+    assert {n.key: n.read_at is not None for n in rows} == {"a": True, "b": False}
+
+
+def test_nobody_opens_another_users_notification(client, tenants, login_as):
+    _notify(tenants.a.credit, "theirs")
+    db.session.commit()
+    theirs = db.session.scalar(select(Notification).where(Notification.key == "theirs"))
+    resp = login_as(tenants.a.sales).get(f"/notifications/{theirs.id}/open")
+    assert resp.status_code == 404
+    db.session.refresh(theirs)
+    assert theirs.read_at is None
