@@ -153,7 +153,8 @@ def update_dispute(
     changes: dict[str, Any] = {}
     for name, value in fields.items():
         if name == "owner_id":
-            value = _owner(dispute.org_id, value)
+            # the present owner stays even once deactivated; a new one must be eligible
+            value = value if value == dispute.owner_id else _owner(dispute.org_id, value)
         elif name == "description":
             value = _description(value)
         elif name != "due_date":

@@ -215,7 +215,7 @@ def _render_dispute(
             due_date=dispute.due_date,
             description=dispute.description,
         )
-    edit_form.owner_id.choices = owner_choices(dispute.org_id, blank=True)
+    edit_form.owner_id.choices = owner_choices(dispute.org_id, blank=True, current=dispute.owner_id)
     if resolve_form is None:
         resolve_form = ResolveForm(
             formdata=None, prefix="resolve", credit_amount=dispute.amount.amount
@@ -330,7 +330,7 @@ def edit(dispute_id: int) -> ResponseReturnValue:
     dispute = load_dispute(dispute_id)
     require(permissions.can_edit(current_user, dispute), dispute)
     form = EditDisputeForm(prefix="edit")
-    form.owner_id.choices = owner_choices(dispute.org_id, blank=True)
+    form.owner_id.choices = owner_choices(dispute.org_id, blank=True, current=dispute.owner_id)
     if not form.validate():
         return _render_dispute(dispute, edit_form=form, status=422)
     try:

@@ -40,14 +40,24 @@ def reason_choices() -> list[SelectChoice]:
     ]
 
 
-def owner_choices(org_id: int, *, blank: bool = False) -> list[SelectChoice]:
-    """Active sales, credit and owner members of `org_id` who can own a dispute."""
+def owner_choices(
+    org_id: int, *, blank: bool = False, current: int | None = None
+) -> list[SelectChoice]:
+    """Active sales, credit and owner members of `org_id` who can own a dispute.
+
+    `current`, the dispute's present owner, stays a choice even once deactivated, so saving
+    the form without touching the owner keeps them instead of silently clearing it.
+    """
+    eligible = (User.active.is_(True)) & User.role.in_(OWNER_ROLES)
+    if current is not None:
+        eligible = eligible | (User.id == current)
     members = db.session.scalars(
-        select(User)
-        .where(User.org_id == org_id, User.active.is_(True), User.role.in_(OWNER_ROLES))
-        .order_by(User.name, User.id)
+        select(User).where(User.org_id == org_id, eligible).order_by(User.name, User.id)
     )
-    choices = [SelectChoice(u.id, f"{u.name} ({u.role.value})") for u in members]
+    choices = [
+        SelectChoice(u.id, f"{u.name} ({u.role.value}{'' if u.active else ', inactive'})")
+        for u in members
+    ]
     return [SelectChoice(0, "— nobody —"), *choices] if blank else choices
 
 

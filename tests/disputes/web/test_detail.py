@@ -193,6 +193,20 @@ def test_editing_changes_owner_sla_and_description(scene: Scene, login_as):
     assert f"the owner from {scene.t.a.credit.name} to {scene.t.a.sales.name}" in html
 
 
+def test_a_deactivated_owner_stays_when_the_form_is_saved_without_touching_it(
+    scene: Scene, login_as
+):
+    scene.t.a.credit.active = False  # the dispute's owner leaves the company
+    db.session.commit()
+    client = login_as(scene.t.a.owner)
+    html = client.get(page_of(scene.dispute)).text
+    assert f"{scene.t.a.credit.name} (credit, inactive)" in html
+    resp = edit(client, scene.dispute, scene.t.a.credit, description="Still theirs.")
+    assert resp.status_code == 302
+    dispute = reload(scene.dispute)
+    assert (dispute.owner_id, dispute.description) == (scene.t.a.credit.id, "Still theirs.")
+
+
 def test_a_refused_edit_keeps_the_form_open_with_the_reasons(scene: Scene, login_as):
     client = login_as(scene.t.a.credit)
     resp = edit(client, scene.dispute, scene.t.a.sales, description="  ")
