@@ -53,7 +53,7 @@ def init_app(app: Flask) -> None:
     """Register the pages (once per app), the menu entry and the sections on ledger pages."""
     from core import hooks
     from disputes import sections
-    from disputes.views import detail, lists  # noqa: F401  (routes register on bp)
+    from disputes.views import detail, lists, thread  # noqa: F401  (routes register on bp)
 
     if bp.name not in app.blueprints:
         app.register_blueprint(bp)

@@ -27,12 +27,9 @@ from core.money import Money
 from core.tenancy import current_org
 from disputes import permissions, services, states
 from disputes.api import commit_once
-from disputes.attachments import service as attachments
-from disputes.attachments.models import Attachment
 from disputes.loaders import load_dispute, require
 from disputes.models import Dispute, DisputeEvent, DisputeSource
 from disputes.states import DisputeStatus, Outcome
-from disputes.threads import services as threads
 from disputes.threads.models import Comment
 from disputes.threads.render import render
 from disputes.views import bp, readers
@@ -189,7 +186,7 @@ def _people(dispute: Dispute, events: Iterable[DisputeEvent]) -> dict[int, str]:
     return {row.id: row.name for row in rows}
 
 
-def _render_dispute(
+def render_dispute(
     dispute: Dispute,
     *,
     comment_form: CommentForm | None = None,
@@ -258,7 +255,7 @@ def _raised_by(dispute: Dispute) -> str | None:
 @readers
 def dispute(dispute_id: int) -> ResponseReturnValue:
     """One dispute: facts, actions the caller may take, the thread and the history."""
-    return _render_dispute(load_dispute(dispute_id))
+    return render_dispute(load_dispute(dispute_id))
 
 
 def _refused(dispute_id: int, error: DomainError, **forms: Any) -> ResponseReturnValue:
@@ -266,10 +263,10 @@ def _refused(dispute_id: int, error: DomainError, **forms: Any) -> ResponseRetur
     db.session.rollback()
     if not any(place_errors(form, error, {}) for form in forms.values()):
         flash(refusal(error), "error")
-    return _render_dispute(load_dispute(dispute_id), status=error.status, **forms)
+    return render_dispute(load_dispute(dispute_id), status=error.status, **forms)
 
 
-def _back(dispute: Dispute, anchor: str | None = None) -> ResponseReturnValue:
+def back_to(dispute: Dispute, anchor: str | None = None) -> ResponseReturnValue:
     return redirect(url_for("disputes.dispute", dispute_id=dispute.id, _anchor=anchor))
 
 
@@ -282,14 +279,14 @@ def transition(dispute_id: int) -> ResponseReturnValue:
     form = TransitionForm()
     if not form.validate():
         flash("Choose a status to move to.", "error")
-        return _render_dispute(dispute, status=422)
+        return render_dispute(dispute, status=422)
     target = DisputeStatus(form.to.data)
     try:
         commit_once(lambda: services.transition_dispute(dispute, actor=current_user, to=target))
     except DomainError as exc:
         return _refused(dispute_id, exc)
     flash(f"Dispute moved to {target.value.replace('_', ' ')}.", "success")
-    return _back(dispute)
+    return back_to(dispute)
 
 
 @bp.post("/disputes/<int:dispute_id>/resolve")
@@ -302,7 +299,7 @@ def resolve(dispute_id: int) -> ResponseReturnValue:
     valid = form.validate()
     credit = money_of(form, "credit_amount", dispute.currency) if valid else None
     if not valid or form.credit_amount.errors:
-        return _render_dispute(dispute, resolve_form=form, status=422)
+        return render_dispute(dispute, resolve_form=form, status=422)
     outcome = Outcome(form.outcome.data)
     try:
         commit_once(
@@ -320,7 +317,7 @@ def resolve(dispute_id: int) -> ResponseReturnValue:
     if credit is not None:
         message += f" A credit note of {credit} was booked on invoice {dispute.invoice.number}."
     flash(message, "success")
-    return _back(dispute)
+    return back_to(dispute)
 
 
 @bp.post("/disputes/<int:dispute_id>/edit")
@@ -332,7 +329,7 @@ def edit(dispute_id: int) -> ResponseReturnValue:
     form = EditDisputeForm(prefix="edit")
     form.owner_id.choices = owner_choices(dispute.org_id, blank=True, current=dispute.owner_id)
     if not form.validate():
-        return _render_dispute(dispute, edit_form=form, status=422)
+        return render_dispute(dispute, edit_form=form, status=422)
     try:
         commit_once(
             lambda: services.update_dispute(
@@ -346,76 +343,4 @@ def edit(dispute_id: int) -> ResponseReturnValue:
     except DomainError as exc:
         return _refused(dispute_id, exc, edit_form=form)
     flash("Dispute saved.", "success")
-    return _back(dispute)
-
-
-# --- the thread --------------------------------------------------------------------------
-
-
-def wants_fragment() -> bool:
-    """thread.js posts with this header and inserts the answer without reloading."""
-    return request.headers.get(FRAGMENT_HEADER) == "fetch"
-
-
-def _store_upload(form: CommentForm) -> Attachment | None:
-    """The chosen file, checked and stored (flushed, not committed); None without a file."""
-    upload = form.attachment.data  # Flask-WTF drops the empty part of an unused file input
-    if not upload:
-        return None
-    return attachments.store_attachment(
-        current_org,
-        uploader=current_user,
-        filename=upload.filename or "",
-        data=upload.stream.read(attachments.max_bytes() + 1),
-    )
-
-
-def _comment_refused(
-    dispute_id: int, form: CommentForm, error: DomainError | None, status: int
-) -> ResponseReturnValue:
-    db.session.rollback()
-    placed = error is not None and place_errors(form, error, COMMENT_ALIASES)
-    if wants_fragment():
-        message = error.message if error is not None else "The comment was not posted."
-        errors = {form[name].label.text: msgs for name, msgs in form.errors.items() if msgs}
-        page = render_template("disputes/_comment_errors.html", message=message, errors=errors)
-        return page, status, {FRAGMENT_KIND: "errors"}
-    if error is not None and not placed:
-        flash(error.message, "error")
-    return _render_dispute(load_dispute(dispute_id), comment_form=form, status=status)
-
-
-@bp.post("/disputes/<int:dispute_id>/comments")
-@writers
-def post_comment(dispute_id: int) -> ResponseReturnValue:
-    """Comment with an optional file; the file and the comment are saved together or not at all."""
-    dispute = load_dispute(dispute_id)
-    form = CommentForm(prefix="comment")
-    if not form.validate():
-        return _comment_refused(dispute_id, form, None, 422)
-    attachment = None
-    try:
-        attachment = _store_upload(form)
-        ids = [attachment.id] if attachment is not None else []
-        comment = commit_once(
-            lambda: threads.add_comment(
-                dispute,
-                actor=current_user,
-                body=form.body.data or "",
-                visibility=form.visibility.data or "",
-                attachment_ids=ids,
-            )
-        )
-    except DomainError as exc:
-        if attachment is not None:
-            attachments.discard_file(attachment)
-        return _comment_refused(dispute_id, form, exc, exc.status)
-    except BaseException:
-        if attachment is not None:
-            attachments.discard_file(attachment)  # no orphan file on an unexpected failure
-        raise
-    if wants_fragment():
-        page = render_template("disputes/_comment.html", comment=comment, comment_html=comment_html)
-        return page, 201, {FRAGMENT_KIND: "comment"}
-    flash("Comment posted.", "success")
-    return _back(dispute, anchor=f"comment-{comment.id}")
+    return back_to(dispute)
