@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.auth.models import OrgKind
@@ -16,8 +15,7 @@ from core.auth.permissions import require_kind
 from core.errors import Conflict
 from core.extensions import db
 from core.pagination import PageArgs, page_of, paginate
-from core.tenancy import current_org
-from disputes import permissions, services
+from disputes import permissions, queries, services
 from disputes.loaders import load_dispute, load_invoice_field, require
 from disputes.models import Dispute
 from disputes.schemas import (
@@ -29,7 +27,7 @@ from disputes.schemas import (
     DisputeUpdateSchema,
 )
 from disputes.states import DisputeStatus, Outcome
-from ledger.models import Debtor, Invoice
+from ledger.clock import today
 
 blp = Blueprint("disputes_api", __name__, url_prefix="/api/v1", description="Disputes")
 
@@ -64,23 +62,7 @@ class Disputes(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Disputes the caller may see, newest first; filter by status, reason, owner, invoice."""
         page, page_size = args.pop("page"), args.pop("page_size")
-        query = (
-            select(Dispute)
-            .join(Invoice, Invoice.id == Dispute.invoice_id)
-            .join(Debtor, Debtor.id == Invoice.debtor_id)
-            .where(Dispute.org_id == current_org.id, permissions.visible_disputes(current_user))
-        )
-        if "status" in args:
-            query = query.where(Dispute.status == DisputeStatus(args["status"]))
-        if "reason_team" in args:
-            query = query.where(Dispute.reason_team == args["reason_team"])
-        if "reason" in args:
-            team, code = args["reason"].split(".", 1)
-            query = query.where(Dispute.reason_team == team, Dispute.reason_code == code)
-        if "owner_id" in args:
-            query = query.where(Dispute.owner_id == args["owner_id"])
-        if "invoice_id" in args:
-            query = query.where(Dispute.invoice_id == args["invoice_id"])
+        query = queries.filtered_disputes(current_user, args, today())
         return paginate(
             query.order_by(Dispute.created_at.desc(), Dispute.id.desc()), page, page_size
         )

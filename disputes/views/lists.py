@@ -10,13 +10,13 @@ from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from marshmallow import fields, validate
-from sqlalchemy import ColumnElement, Select, case, or_, select
+from sqlalchemy import Select, case, select
 from werkzeug.datastructures import MultiDict
 
 from core.auth.models import User
 from core.extensions import db
 from core.pagination import paginate
-from disputes import permissions
+from disputes import permissions, queries
 from disputes.models import Dispute
 from disputes.reasons import REASONS, TEAMS
 from disputes.schemas import STATUSES, DisputeFilterSchema
@@ -24,7 +24,6 @@ from disputes.services import OWNER_ROLES
 from disputes.states import DisputeStatus
 from disputes.views import bp, readers
 from ledger.clock import today
-from ledger.models import Debtor, Invoice
 from ledger.permissions import can_see_debtor
 
 #: the HTML list shows at most this many rows per page, whatever is asked
@@ -66,44 +65,9 @@ def page_args(args: MultiDict[str, str]) -> tuple[int, int]:
     return page, min(size, MAX_PAGE_SIZE)
 
 
-def sla_breached(now: date) -> ColumnElement[bool]:
-    """Not resolved and past its SLA due date."""
-    return (Dispute.status != DisputeStatus.RESOLVED) & (Dispute.due_date < now)
-
-
 def dispute_query(user: User, filters: dict[str, Any], now: date) -> Select[Any]:
     """Disputes of `user`'s organisation that `user` may see, filtered, most urgent first."""
-    query = (
-        select(Dispute)
-        .join(Invoice, Invoice.id == Dispute.invoice_id)
-        .join(Debtor, Debtor.id == Invoice.debtor_id)
-        .where(Dispute.org_id == user.org_id, permissions.visible_disputes(user))
-    )
-    if "status" in filters:
-        query = query.where(Dispute.status == DisputeStatus(filters["status"]))
-    if "reason_team" in filters:
-        query = query.where(Dispute.reason_team == filters["reason_team"])
-    if "reason" in filters:
-        team, code = filters["reason"].split(".", 1)
-        query = query.where(Dispute.reason_team == team, Dispute.reason_code == code)
-    if "owner_id" in filters:
-        query = query.where(Dispute.owner_id == filters["owner_id"])
-    if "invoice_id" in filters:
-        query = query.where(Dispute.invoice_id == filters["invoice_id"])
-    if "debtor_id" in filters:
-        query = query.where(Invoice.debtor_id == filters["debtor_id"])
-    if "sla_breached" in filters:
-        breached = sla_breached(now)
-        if filters["sla_breached"]:
-            query = query.where(breached)
-        else:
-            query = query.where(
-                or_(
-                    Dispute.status == DisputeStatus.RESOLVED,
-                    Dispute.due_date.is_(None),
-                    Dispute.due_date >= now,
-                )
-            )
+    query = queries.filtered_disputes(user, filters, now)
     # unresolved first, by SLA due date (none last); then the newest
     return query.order_by(
         case((Dispute.status == DisputeStatus.RESOLVED, 1), else_=0),
