@@ -1,4 +1,4 @@
-"""Agencies: see SPEC.md. Registers its blueprints, hooks and jobs in init_app."""
+"""Agencies (SPEC §4 "Agency profile"): public profiles, computed statistics, reviews."""
 
 from __future__ import annotations
 
@@ -6,4 +6,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Nothing to register yet; the feature issue fills this package in."""
+    """Register the agencies API, pages and shell contributions (menu, dashboard panel)."""
+    from agencies import api, panels, views
+    from core import hooks
+    from core.extensions import register_api
+
+    register_api(app, api.blp)
+    app.register_blueprint(views.bp)
+    hooks.register("nav_items", panels.nav_items)
+    hooks.register("dashboard_panels", panels.profile_panel)

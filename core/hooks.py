@@ -36,6 +36,14 @@ def register(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+def unregister(name: str, fn: Callable[..., Any]) -> None:
+    """Remove `fn` from `name` if it is there (tests that add a hook for one test)."""
+    if name not in KNOWN:
+        raise KeyError(f"unknown hook {name!r}")
+    if fn in _registry[name]:
+        _registry[name].remove(fn)
+
+
 def collect(name: str, *args: Any, **kw: Any) -> list[Any]:
     """Call every function registered under `name`; return their results in order."""
     if name not in KNOWN:

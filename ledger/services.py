@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import pycountry
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core import audit
 from core.auth.models import Organization, Role, User
@@ -360,3 +360,32 @@ def hold_amount(invoice: Invoice, amount: Money) -> None:
 def release_hold(invoice: Invoice, amount: Money) -> None:
     """Return a held amount to dunning (a dispute resolved)."""
     invoice.disputed_minor = max(0, invoice.disputed_minor - amount.minor)
+
+
+def assign_to_case(org_id: int, invoice_ids: list[int], case_id: int) -> None:
+    """Put invoices on an awarded marketplace case (status `in_collection`); by marketplace.
+
+    One set-based UPDATE; the version bump makes a concurrent edit of these invoices a 409.
+    An invoice of another organisation or already on a case is a 409 (roll back the rest).
+    """
+    if not invoice_ids:
+        return
+    result = db.session.execute(
+        update(Invoice)
+        .where(Invoice.org_id == org_id, Invoice.id.in_(invoice_ids), Invoice.case_id.is_(None))
+        .values(case_id=case_id, version=Invoice.version + 1),
+        execution_options={"synchronize_session": "evaluate"},
+    )
+    if result.rowcount != len(set(invoice_ids)):  # type: ignore[attr-defined]
+        raise Conflict("An invoice is already on another case.", code="invoice_on_case")
+
+
+def release_from_case(org_id: int, case_id: int) -> int:
+    """Take every invoice off case `case_id` (closed or returned); returns how many."""
+    result = db.session.execute(
+        update(Invoice)
+        .where(Invoice.org_id == org_id, Invoice.case_id == case_id)
+        .values(case_id=None, version=Invoice.version + 1),
+        execution_options={"synchronize_session": "evaluate"},
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""Marketplace: see SPEC.md. Registers its blueprints, hooks and jobs in init_app."""
+"""Marketplace (SPEC §4): cases, anonymised listings, bids and the award."""
 
 from __future__ import annotations
 
@@ -6,4 +6,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Nothing to register yet; the feature issue fills this package in."""
+    """Register the marketplace API, its periodic jobs and its commands."""
+    from core import hooks
+    from core.extensions import register_api
+    from marketplace import api, cli, jobs, workspace
+
+    register_api(app, api.blp)
+    cli.init_cli(app)
+    hooks.register("periodic_jobs", jobs.schedule)
+    workspace.init_app(app)

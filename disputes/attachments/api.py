@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 
 from core.auth.permissions import require_login
 from core.extensions import db
-from core.tenancy import current_org, deny, load_for_org_or_404
+from core.tenancy import current_org, deny
 from disputes.attachments import permissions, service
 from disputes.attachments.models import Attachment
 from disputes.attachments.schemas import AttachmentSchema, AttachmentUploadSchema
@@ -62,8 +62,10 @@ class AttachmentResource(MethodView):
     @require_login
     def get(self, attachment_id: int) -> Response:
         """Download an attachment (its uploader, or users who may see its comment)."""
-        attachment = load_for_org_or_404(Attachment, attachment_id)
-        if not permissions.can_download(current_user, attachment):
+        # not load_for_org_or_404: a file on a shared case comment is the other party's row;
+        # can_download is the whole gate (the uploader, or who may see the comment)
+        attachment = db.session.get(Attachment, attachment_id)
+        if attachment is None or not permissions.can_download(current_user, attachment):
             deny("attachments", attachment_id)
         data = service.read_attachment(attachment)
         response = send_file(

@@ -1,8 +1,10 @@
-"""@mentions: `@[Name](user:ID)` tokens (from the editor) and `@email`, resolved in one org."""
+"""@mentions: `@[Name](user:ID)` tokens (from the editor) and `@email`, resolved in the
+thread's organisations (the author's, or both parties of a case)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from sqlalchemy import func, select
 
@@ -17,15 +19,20 @@ MENTION_EMAIL = re.compile(
 MAX_MENTIONS = 50
 
 
-def parse_mentions(body: str, *, org_id: int) -> list[int]:
-    """Ids of active members of `org_id` mentioned in `body`, in order of first mention."""
+def parse_mentions(body: str, *, org_id: int, org_ids: Iterable[int] | None = None) -> list[int]:
+    """Ids of active members of `org_id` mentioned in `body`, in order of first mention.
+
+    `org_ids` widens the scope to several organisations (a case thread: the creditor and
+    the awarded agency); by default only `org_id`'s members can be mentioned.
+    """
     ids = [int(m.group("id")) for m in MENTION_TOKEN.finditer(body)]
     emails = [m.group("email").lower() for m in MENTION_EMAIL.finditer(body)]
     if not ids and not emails:
         return []
+    scope = sorted(set(org_ids)) if org_ids is not None else [org_id]
     members = db.session.scalars(
         select(User).where(
-            User.org_id == org_id,
+            User.org_id.in_(scope),
             User.active.is_(True),
             (User.id.in_(ids[: MAX_MENTIONS * 2]))
             | (func.lower(User.email).in_(emails[: MAX_MENTIONS * 2])),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from core import audit
 from core.auth.models import User
@@ -19,7 +19,7 @@ from disputes.attachments.models import Attachment
 from disputes.models import Dispute
 from disputes.threads.mentions import parse_mentions
 from disputes.threads.models import VISIBILITIES, Comment, CommentRevision, Thread
-from disputes.threads.permissions import can_see_comment
+from disputes.threads.permissions import can_see_comment, thread_ref
 
 MAX_BODY = 20_000
 #: NUL and other C0/C1 controls (tab and newlines kept) and bidi overrides/isolates (T40)
@@ -44,17 +44,29 @@ def clean_body(body: str) -> str:
     return text
 
 
-def thread_for(dispute: Dispute) -> Thread:
-    """The dispute's thread, created on its first comment."""
-    if dispute.thread_id is not None:
-        thread = db.session.get(Thread, dispute.thread_id)
+class ThreadOwner(Protocol):
+    """Anything that holds a thread: a dispute, a marketplace case (`org_id`: its tenant)."""
+
+    org_id: int
+    thread_id: int | None
+
+
+def thread_for_owner(owner: ThreadOwner) -> Thread:
+    """The owner's thread, created (in the owner's organisation) on its first comment."""
+    if owner.thread_id is not None:
+        thread = db.session.get(Thread, owner.thread_id)
         if thread is not None:
             return thread
-    thread = Thread(org_id=dispute.org_id)
+    thread = Thread(org_id=owner.org_id)
     db.session.add(thread)
     db.session.flush()
-    dispute.thread_id = thread.id
+    owner.thread_id = thread.id
     return thread
+
+
+def thread_for(dispute: Dispute) -> Thread:
+    """The dispute's thread, created on its first comment."""
+    return thread_for_owner(dispute)
 
 
 def _attach(comment: Comment, actor: User, attachment_ids: Iterable[int]) -> None:
@@ -94,8 +106,8 @@ def _notify_mentions(comment: Comment, actor: User) -> None:
     """Tell each mentioned user who may see the comment (idempotent: once per comment)."""
     if not comment.mentions:
         return
-    dispute = db.session.scalar(select(Dispute).where(Dispute.thread_id == comment.thread_id))
-    if dispute is None:
+    ref = thread_ref(comment.thread_id)
+    if ref is None:
         return
     for user_id in comment.mentions:
         user = db.session.get(User, user_id)
@@ -105,8 +117,8 @@ def _notify_mentions(comment: Comment, actor: User) -> None:
             user.id,
             org_id=user.org_id,
             kind="mention",
-            title=f"{actor.name} mentioned you on dispute #{dispute.id}",
-            url=f"/disputes/{dispute.id}#comment-{comment.id}",
+            title=f"{actor.name} mentioned you on {ref.label}",
+            url=f"{ref.url}#comment-{comment.id}",
             key=f"comment:{comment.id}:mention",
         )
 
@@ -119,23 +131,49 @@ def add_comment(
     visibility: str,
     attachment_ids: Iterable[int] = (),
 ) -> Comment:
+    """Comment on a dispute; mentions resolve within the author's organisation."""
+    return post_comment(
+        dispute,
+        actor=actor,
+        body=body,
+        visibility=visibility,
+        attachment_ids=attachment_ids,
+        audit_details={"dispute_id": dispute.id},
+    )
+
+
+def post_comment(
+    owner: ThreadOwner,
+    *,
+    actor: User,
+    body: str,
+    visibility: str,
+    attachment_ids: Iterable[int] = (),
+    mention_org_ids: Iterable[int] | None = None,
+    audit_details: dict[str, Any] | None = None,
+) -> Comment:
+    """Comment on any thread owner (dispute, case); the caller has checked the actor may.
+
+    `mention_org_ids`: organisations whose members may be mentioned (default: the
+    author's); `audit_details` names the owner in the audit row.
+    """
     if visibility not in VISIBILITIES:
         raise ValidationFailed("Unknown visibility.", details={"visibility": ["internal/shared"]})
     text = clean_body(body)
-    thread = thread_for(dispute)
+    thread = thread_for_owner(owner)
     comment = Comment(
         org_id=actor.org_id,
         thread_id=thread.id,
         author_id=actor.id,
         body=text,
         visibility=visibility,
-        mentions=parse_mentions(text, org_id=actor.org_id),
+        mentions=parse_mentions(text, org_id=actor.org_id, org_ids=mention_org_ids),
     )
     db.session.add(comment)
     db.session.flush()
     _attach(comment, actor, attachment_ids)
     _notify_mentions(comment, actor)
-    _audit("created", comment, actor, dispute_id=dispute.id, visibility=visibility)
+    _audit("created", comment, actor, **(audit_details or {}), visibility=visibility)
     return comment
 
 
@@ -162,7 +200,10 @@ def edit_comment(comment: Comment, *, actor: User, body: str, expected_version: 
         raise stale(comment)
     if text == comment.body:
         return comment
-    mentions = parse_mentions(text, org_id=comment.org_id)  # queries: before any change
+    ref = thread_ref(comment.thread_id)  # queries: before any change
+    # a shared comment may mention every party of the thread; an internal one, colleagues
+    scope = ref.org_ids if ref and comment.visibility == "shared" else (comment.org_id,)
+    mentions = parse_mentions(text, org_id=comment.org_id, org_ids=scope)
     _keep_revision(comment, actor)
     comment.body = text
     comment.mentions = mentions

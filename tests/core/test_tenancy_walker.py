@@ -21,6 +21,8 @@ from tests.disputes.helpers import make_dispute
 from tests.disputes.threads.helpers import make_comment
 from tests.factories import Tenants
 from tests.ledger.imports.helpers import make_import
+from tests.marketplace.helpers import make_bid, make_case
+from tests.marketplace.workspace.helpers import make_cost_in_other_tenant
 
 #: id argument → creates (or picks) an object owned by tenant B (creditor) or Y (agency)
 OBJECT_IN_OTHER_TENANT: dict[str, Callable[[Tenants], int]] = {
@@ -37,6 +39,13 @@ OBJECT_IN_OTHER_TENANT: dict[str, Callable[[Tenants], int]] = {
     "import_id": lambda t: make_import(t.b.org),
     "dispute_id": lambda t: make_dispute(t.b.org).id,
     "comment_id": lambda t: make_comment(t.b.org, t.b.owner).id,
+    "agency_id": lambda t: t.y.org.id,
+    # B's listing, open to agency Y only: not visible to X, not A's
+    "case_id": lambda t: make_case(t.b.org, invited=[t.y.org.id]).id,
+    "listing_id": lambda t: make_case(t.b.org, invited=[t.y.org.id]).id,
+    "bid_id": lambda t: make_bid(make_case(t.b.org, invited=[t.y.org.id]), t.y.owner).id,
+    # an expense on B's case, awarded to Y
+    "cost_id": make_cost_in_other_tenant,
 }
 
 #: (endpoint, method) → a body that passes validation, so the request reaches the loader
@@ -56,7 +65,35 @@ VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("disputes_api.DisputeResolve", "POST"): {"outcome": "withdrawn"},
     ("threads_api.DisputeComments", "POST"): {"body": "x", "visibility": "internal"},
     ("threads_api.CommentResource", "PATCH"): {"body": "x", "version": 1},
+    ("marketplace_api.CaseResource", "PATCH"): {"required_countries": []},
+    ("marketplace_api.CaseBids", "POST"): {
+        "fee_model": "contingency",
+        "percent": "10",
+        "duration_days": 30,
+        "legal_action": False,
+    },
+    ("case_workspace_api.CaseComments", "POST"): {"body": "x", "visibility": "shared"},
+    ("case_workspace_api.CaseActivities", "POST"): {
+        "kind": "call",
+        "occurred_on": "2026-01-01",
+        "note": "x",
+    },
+    ("case_workspace_api.CaseRecoveries", "POST"): {
+        "amount": {"amount": "1.00", "currency": "EUR"},
+        "received_on": "2026-01-01",
+    },
+    ("case_workspace_api.CaseCosts", "POST"): {
+        "kind": "expense",
+        "amount": {"amount": "1.00", "currency": "EUR"},
+        "description": "x",
+        "borne_by": "creditor",
+        "recoverable": False,
+    },
 }
+
+#: (endpoint, method) that SPEC shares with every user on purpose: these answer 200 to
+#: callers of any organisation instead of 404 (SPEC §4: agency profiles are public)
+PUBLIC_READS: frozenset[tuple[str, str]] = frozenset({("agencies_api.AgencyResource", "GET")})
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -102,6 +139,14 @@ def test_every_id_route_answers_404_across_tenants(app, client, tenants, bearer)
             args[name] = ids[name]
         else:
             url = rule.build(args, append_unknown=False)[1]
+            if (rule.endpoint, method) in PUBLIC_READS:
+                for who, headers in callers.items():
+                    resp = client.open(url, method=method, headers=headers)
+                    if resp.status_code != 200:
+                        problems.append(
+                            f"{method} {rule.rule} (public) as {who}: {resp.status_code}"
+                        )
+                continue
             body = (
                 VALID_BODIES.get((rule.endpoint, method), {}) if method in WRITE_METHODS else None
             )

@@ -1,0 +1,1 @@
+"""Marketplace workflows: cases, bidding, award. Flush, never commit."""
