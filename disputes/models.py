@@ -35,6 +35,8 @@ class Dispute(TenantMixin, TimestampMixin, Base):
         Index("ix_disputes_org_id_status", "org_id", "status"),
         Index("ix_disputes_org_id_invoice_id", "org_id", "invoice_id"),
         Index("ix_disputes_org_id_owner_id", "org_id", "owner_id"),
+        # dispute summaries by invoice across tenants (marketplace listings)
+        Index("ix_disputes_invoice_id", "invoice_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

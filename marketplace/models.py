@@ -56,6 +56,15 @@ class Case(TenantMixin, TimestampMixin, Base):
         Index("ix_cases_org_id_debtor_id", "org_id", "debtor_id"),
         # the marketplace: listed cases by deadline (listing pages, the expiry job)
         Index("ix_cases_status_bidding_deadline", "status", "bidding_deadline"),
+        # the marketplace page, newest listings first: a (backward) index scan that stops at
+        # the page instead of sorting every listed case
+        Index(
+            "ix_cases_listed_published_at",
+            "published_at",
+            "id",
+            sqlite_where=text("status = 'listed'"),
+            postgresql_where=text("status = 'listed'"),
+        ),
         Index("ix_cases_awarded_agency_org_id_status", "awarded_agency_org_id", "status"),
     )
 
