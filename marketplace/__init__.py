@@ -6,12 +6,14 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the marketplace API, its periodic jobs and its commands."""
+    """Register the marketplace API, pages, workspace, periodic jobs and commands."""
     from core import hooks
     from core.extensions import register_api
-    from marketplace import api, cli, jobs, workspace
+    from marketplace import api, cli, closing_api, jobs, views, workspace
 
     register_api(app, api.blp)
     cli.init_cli(app)
     hooks.register("periodic_jobs", jobs.schedule)
     workspace.init_app(app)
+    views.init_app(app)
+    closing_api.init_app(app)

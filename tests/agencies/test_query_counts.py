@@ -37,8 +37,9 @@ def add_agencies(n: int, reviewer) -> None:
 
 
 def test_directory_statements_do_not_grow_with_agencies(
-    client, tenants, bearer, login_as, provide_case_figures
+    client, tenants, bearer, login_as, no_case_providers, provide_case_figures
 ):
+    """Only this test's provider (the marketplace's has its own count, 3 statements)."""
     provide_case_figures(lambda ids: {i: {"cases_closed": 1} for i in ids})
     headers = bearer(tenants.a.owner)
     add_agencies(1, tenants.a.owner)  # with X and Y: 3 agencies

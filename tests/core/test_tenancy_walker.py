@@ -89,6 +89,8 @@ VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
         "borne_by": "creditor",
         "recoverable": False,
     },
+    ("marketplace_closing_api.CaseClose", "POST"): {"outcome": "unrecoverable"},
+    ("marketplace_closing_api.CaseReview", "POST"): {"rating": 4},
 }
 
 #: (endpoint, method) that SPEC shares with every user on purpose: these answer 200 to
