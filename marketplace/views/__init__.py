@@ -192,7 +192,7 @@ def marketplace_context() -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     """Register the pages (once per app), the menu entries and the debtor-page section."""
     from core import hooks
-    from marketplace.views import agency, creditor, sections  # noqa: F401  (routes on bp)
+    from marketplace.views import agency, creditor, sections, workspace  # noqa: F401  (routes on bp)
 
     if bp.name not in app.blueprints:
         app.register_blueprint(bp)
