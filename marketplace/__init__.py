@@ -6,10 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the marketplace API, pages, workspace, periodic jobs and commands."""
+    """Register the marketplace API, pages, workspace, claim package, periodic jobs, commands."""
     from core import hooks
     from core.extensions import register_api
-    from marketplace import api, cli, closing_api, jobs, views, workspace
+    from marketplace import api, claim_package, cli, closing_api, jobs, views, workspace
 
     register_api(app, api.blp)
     cli.init_cli(app)
@@ -17,3 +17,4 @@ def init_app(app: Flask) -> None:
     workspace.init_app(app)
     views.init_app(app)
     closing_api.init_app(app)
+    claim_package.init_app(app)

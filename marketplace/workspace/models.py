@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -250,3 +251,108 @@ class MarketplaceSettings(TenantMixin, Base):
     #: buckets a recovery repays in this order (marketplace.workspace.allocation.BUCKETS)
     allocation_order: Mapped[list[str]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# -- promises to pay and payment plans (SPEC §2 "Promises to pay", §4 "Case workspace") ------
+
+
+class PromiseState(enum.StrEnum):
+    OPEN = "open"
+    KEPT = "kept"  # recoveries since it was made, received by due_on, cover the amount
+    BROKEN = "broken"  # due_on passed without that
+    EXPIRED = "expired"  # the case stopped running while the promise was still open
+
+
+class CasePromise(TenantMixin, Base):
+    """The debtor's promise to pay `amount` on a case by `due_on` (case-level, not per
+    invoice: ledger.PromiseToPay is per invoice and is left to the ledger's own screens)."""
+
+    __tablename__ = "case_promises"
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        CheckConstraint("due_on >= made_on", name="due_after_made"),
+        Index("ix_case_promises_case_id_due_on", "case_id", "due_on"),
+        Index("ix_case_promises_status_due_on", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_minor: Mapped[MinorUnits]
+    #: the day it was made: recoveries received from this day on count towards it
+    made_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    #: the settled state, written by the daily job (reads derive `kept` before it runs)
+    status: Mapped[PromiseState] = mapped_column(
+        value_enum(PromiseState, "case_promise_status"), default=PromiseState.OPEN
+    )
+    settled_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def amount(self) -> Money:
+        return Money(self.amount_minor, self.currency)
+
+
+class PaymentPlan(TenantMixin, Base):
+    """An instalment schedule agreed on a case; a new plan replaces the current one."""
+
+    __tablename__ = "case_payment_plans"
+    __table_args__ = (
+        CheckConstraint("total_minor > 0", name="total_positive"),
+        # one current plan per case; replaced plans stay as history
+        Index(
+            "uq_case_payment_plans_case_id_current",
+            "case_id",
+            unique=True,
+            sqlite_where=text("replaced_at IS NULL"),
+            postgresql_where=text("replaced_at IS NULL"),
+        ),
+        Index("ix_case_payment_plans_case_id_created_at", "case_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    currency: Mapped[str] = mapped_column(String(3))
+    #: the sum of the instalments (at most the case's outstanding when agreed)
+    total_minor: Mapped[MinorUnits]
+    #: the day it was agreed: recoveries received from this day on pay its instalments
+    agreed_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    replaced_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped[User | None] = relationship(lazy="joined")
+    instalments: Mapped[list[PlanInstalment]] = relationship(
+        lazy="selectin", order_by="PlanInstalment.due_on", cascade="all, delete-orphan"
+    )
+
+    @property
+    def total(self) -> Money:
+        return Money(self.total_minor, self.currency)
+
+
+class PlanInstalment(TenantMixin, Base):
+    """One dated amount of a payment plan."""
+
+    __tablename__ = "case_plan_instalments"
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        UniqueConstraint("plan_id", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("case_payment_plans.id", ondelete="CASCADE"))
+    due_on: Mapped[date] = mapped_column(Date)
+    amount_minor: Mapped[MinorUnits]

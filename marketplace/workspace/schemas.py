@@ -149,3 +149,112 @@ class WorkspaceSettingsSchema(ma.Schema):
         required=True,
         metadata={"description": "every bucket once; a recovery repays them in this order"},
     )
+
+
+# -- promises, payment plans, timeline, access log ----------------------------------------------
+
+
+class PromiseCreateSchema(ma.Schema):
+    amount = MoneyField(required=True, allow_zero=False)
+    due_on = fields.Date(required=True, metadata={"description": "today or later"})
+    note = fields.Str(allow_none=True, validate=validate.Length(max=20_000))
+
+
+class PromiseSchema(ma.Schema):
+    id = fields.Int()
+    case_id = fields.Int()
+    amount = MoneyField()
+    made_on = fields.Date(metadata={"description": "recoveries from this day on count"})
+    due_on = fields.Date()
+    note = fields.Str(allow_none=True, metadata={"description": "plain text, as typed"})
+    status = fields.Function(
+        lambda obj: obj.state.value, metadata={"description": "open, kept, broken, expired"}
+    )
+    covered = MoneyField(metadata={"description": "recovered between made_on and due_on"})
+    settled_at = fields.AwareDateTime(allow_none=True)
+    created_by = fields.Nested(PersonSchema, allow_none=True)
+    created_by_org_id = fields.Int(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class InstalmentInSchema(ma.Schema):
+    due_on = fields.Date(required=True)
+    amount = MoneyField(required=True, allow_zero=False)
+
+
+class PaymentPlanCreateSchema(ma.Schema):
+    instalments = fields.List(
+        fields.Nested(InstalmentInSchema),
+        required=True,
+        metadata={
+            "description": "dates strictly increasing, none in the past; the total at most "
+            "what the case still owes"
+        },
+    )
+    note = fields.Str(allow_none=True, validate=validate.Length(max=20_000))
+
+
+class InstalmentSchema(ma.Schema):
+    id = fields.Int()
+    due_on = fields.Date()
+    amount = MoneyField()
+    paid = MoneyField(metadata={"description": "recoveries applied to it, in date order"})
+    status = fields.Str(metadata={"description": "paid, partly_paid, due, overdue"})
+
+
+class PaymentPlanSchema(ma.Schema):
+    id = fields.Int()
+    case_id = fields.Int()
+    total = MoneyField()
+    received = MoneyField(metadata={"description": "recoveries received since agreed_on"})
+    agreed_on = fields.Date()
+    note = fields.Str(allow_none=True)
+    replaced_at = fields.AwareDateTime(allow_none=True)
+    instalments = fields.List(fields.Nested(InstalmentSchema), attribute="schedule")
+    created_by = fields.Nested(PersonSchema, allow_none=True)
+    created_by_org_id = fields.Int(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class PaymentPlansSchema(ma.Schema):
+    current = fields.Nested(PaymentPlanSchema, allow_none=True)
+    history = fields.List(
+        fields.Nested(PaymentPlanSchema), metadata={"description": "replaced plans, newest first"}
+    )
+
+
+class OrgRefSchema(ma.Schema):
+    id = fields.Int()
+    name = fields.Str()
+
+
+class TimelineActorSchema(ma.Schema):
+    id = fields.Int(allow_none=True)
+    name = fields.Str(allow_none=True)
+    org = fields.Nested(OrgRefSchema, allow_none=True)
+
+
+class TimelineRefSchema(ma.Schema):
+    type = fields.Str()
+    id = fields.Int()
+
+
+class TimelineItemSchema(ma.Schema):
+    at = fields.AwareDateTime()
+    kind = fields.Str()
+    actor = fields.Nested(TimelineActorSchema, allow_none=True)
+    summary = fields.Str(metadata={"description": "plain text, never HTML"})
+    ref = fields.Nested(TimelineRefSchema)
+    visibility = fields.Str(metadata={"description": "comments only: shared or internal"})
+
+
+class AccessOrgSchema(OrgRefSchema):
+    kind = fields.Str()
+
+
+class AccessLogItemSchema(ma.Schema):
+    at = fields.AwareDateTime()
+    action = fields.Str(metadata={"description": "viewed or claim_package_exported"})
+    section = fields.Str(allow_none=True, metadata={"description": "what was read"})
+    user = fields.Nested(PersonSchema, allow_none=True)
+    organisation = fields.Nested(AccessOrgSchema, allow_none=True)

@@ -89,6 +89,13 @@ VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
         "borne_by": "creditor",
         "recoverable": False,
     },
+    ("case_workspace_more_api.CasePromises", "POST"): {
+        "amount": {"amount": "1.00", "currency": "EUR"},
+        "due_on": "2026-01-01",
+    },
+    ("case_workspace_more_api.CasePaymentPlan", "POST"): {
+        "instalments": [{"due_on": "2026-01-01", "amount": {"amount": "1.00", "currency": "EUR"}}]
+    },
     ("marketplace_closing_api.CaseClose", "POST"): {"outcome": "unrecoverable"},
     ("marketplace_closing_api.CaseReview", "POST"): {"rating": 4},
 }
