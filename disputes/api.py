@@ -10,9 +10,9 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy.orm.exc import StaleDataError
 
+from core import transactions
 from core.auth.models import OrgKind
 from core.auth.permissions import require_kind
-from core.errors import Conflict
 from core.extensions import db
 from core.pagination import PageArgs, page_of, paginate
 from disputes import permissions, queries, services
@@ -39,15 +39,7 @@ T = TypeVar("T")
 
 def commit_once(work: Callable[[], T]) -> T:
     """Run the service and commit; a concurrent change to the same rows is a 409."""
-    try:
-        result = work()
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(
-            "Someone else changed this dispute or invoice; reload and try again.", code="stale"
-        ) from None
-    return result
+    return transactions.commit_once(work, changed="this dispute or invoice")
 
 
 class PageAndFilter(DisputeFilterSchema, PageArgs):

@@ -8,8 +8,7 @@ party), then checks the role (403), then calls the service and commits once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Response, after_this_request, request
 from flask.views import MethodView
@@ -17,16 +16,16 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from core.auth.models import OrgKind, Role
 from core.auth.permissions import require_kind, require_login
-from core.errors import Conflict, ValidationFailed
+from core.errors import ValidationFailed
 from core.extensions import db
 from core.pagination import PageArgs, page_of, paginate
 from core.tenancy import current_org, deny
 from disputes.threads.models import Comment
 from disputes.threads.schemas import CommentCreateSchema, CommentSchema
+from marketplace.api import commit_once
 from marketplace.loaders import load_case
 from marketplace.models import Case
 from marketplace.permissions import MANAGERS
@@ -45,22 +44,7 @@ from marketplace.workspace.schemas import (
 )
 from marketplace.workspace.summary import CaseMoney, summarize
 
-T = TypeVar("T")
-
 blp = Blueprint("case_workspace_api", __name__, url_prefix="/api/v1", description="Case workspace")
-
-
-def commit_once(work: Callable[[], T]) -> T:
-    """Run the service and commit; a concurrent change to the same rows is a 409."""
-    try:
-        result = work()
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(
-            "Someone else changed this case meanwhile; reload and try again.", code="stale"
-        ) from None
-    return result
 
 
 def read(case_id: int, section: str) -> Case:
