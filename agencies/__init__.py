@@ -6,8 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the agencies API, pages and shell contributions (menu, dashboard panel)."""
-    from agencies import api, panels, views
+    """Register the agencies API, pages and shell contributions and demo."""
+    from agencies import api, demo, panels, views
     from core import hooks
     from core.extensions import register_api
 
@@ -15,3 +15,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     hooks.register("nav_items", panels.nav_items)
     hooks.register("dashboard_panels", panels.profile_panel)
+    demo.init_app(app)

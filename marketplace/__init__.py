@@ -6,10 +6,19 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the marketplace API, pages, workspace, claim package, periodic jobs, commands."""
+    """Register the marketplace API, pages, workspace, claim package, jobs, demo and commands."""
     from core import hooks
     from core.extensions import register_api
-    from marketplace import api, claim_package, cli, closing_api, jobs, views, workspace
+    from marketplace import (
+        api,
+        claim_package,
+        cli,
+        closing_api,
+        demo,
+        jobs,
+        views,
+        workspace,
+    )
 
     register_api(app, api.blp)
     cli.init_cli(app)
@@ -18,3 +27,4 @@ def init_app(app: Flask) -> None:
     views.init_app(app)
     closing_api.init_app(app)
     claim_package.init_app(app)
+    demo.init_app(app)

@@ -86,7 +86,7 @@ def test_demo_seed_fills_an_empty_database_once(cli, monkeypatch):
     kinds = db.session.execute(
         select(Organization.kind, func.count()).group_by(Organization.kind)
     ).all()
-    assert {k.value: n for k, n in kinds} == {"creditor": 2, "agency": 1}
+    assert {k.value: n for k, n in kinds} == {"creditor": 2, "agency": 5}  # agencies/demo.py
     roles = {u.role.value for u in db.session.scalars(select(User))}
     assert roles == {"owner", "credit", "sales", "viewer", "collector"}
     again = cli.invoke(args=["demo", "seed"])
