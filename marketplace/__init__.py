@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         closing_api,
         demo,
         jobs,
+        stage_api,
         views,
         workspace,
     )
@@ -28,3 +29,4 @@ def init_app(app: Flask) -> None:
     closing_api.init_app(app)
     claim_package.init_app(app)
     demo.init_app(app)
+    stage_api.init_app(app)

@@ -11,12 +11,10 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import raiseload
-from sqlalchemy.orm.exc import StaleDataError
 
-from core import audit
+from core import audit, transactions
 from core.auth.models import Organization, OrgKind
 from core.auth.permissions import require_kind, require_login
-from core.errors import Conflict
 from core.extensions import db
 from core.pagination import PageArgs, page_of, paginate
 from core.tenancy import current_org
@@ -35,6 +33,7 @@ from marketplace.schemas import (
     CreditorCaseSchema,
     ListingFilterSchema,
     ListingSchema,
+    dump_listings,
 )
 from marketplace.services import award, bidding, cases, listing
 from marketplace.states import AWARDED_STATES, CaseStatus
@@ -54,15 +53,7 @@ T = TypeVar("T")
 
 def commit_once(work: Callable[[], T]) -> T:
     """Run the service and commit; a concurrent change to the same case is a 409."""
-    try:
-        result = work()
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(
-            "Someone else changed this case meanwhile; reload and try again.", code="stale"
-        ) from None
-    return result
+    return transactions.commit_once(work, changed="this case")
 
 
 def case_response(case: Case) -> Case | Response:
@@ -227,19 +218,20 @@ class Listings(MethodView):
     @blp.arguments(ListingPageArgs, location="query")
     @blp.response(200, page_of(ListingSchema))
     @agency_readers
-    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+    def get(self, args: dict[str, Any]) -> Response:
         """Anonymised listings open to the caller's agency, newest first."""
         page, page_size = args.pop("page"), args.pop("page_size")
-        found = paginate(listing.listings_query(current_org.id, args), page, page_size)
-        found["items"] = listing.to_listings(found["items"])
-        return found
+        found = listing.listing_page(current_org.id, args, page, page_size)
+        # ListingSchema's own fields, dumped without marshmallow's per-field overhead
+        found["items"] = dump_listings(found["items"])
+        return jsonify(found)
 
 
 @blp.route("/marketplace/listings/<int:listing_id>")
 class ListingResource(MethodView):
     @blp.response(200, ListingSchema)
     @agency_readers
-    def get(self, listing_id: int) -> listing.Listing:
+    def get(self, listing_id: int) -> Response:
         """One anonymised listing (SPEC §4): no debtor name, ids, contacts or invoice numbers."""
         case = loaders.load_listing(listing_id, anonymous=True)
-        return listing.to_listings([case])[0]
+        return jsonify(dump_listings(listing.to_listings([case]))[0])

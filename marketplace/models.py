@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -30,6 +31,13 @@ from marketplace.terms import AcceptedTerms, FeeModel, FeeTerms, ListingTerms
 
 _PERCENT_OK = "{0} IS NULL OR {0} BETWEEN 1 AND 10000"
 _POSITIVE = "{0} IS NULL OR {0} > 0"
+
+
+class CaseStage(enum.StrEnum):
+    """Optional stage of an active case (SPEC §4); None: ordinary collection."""
+
+    PAYMENT_PLAN = "payment_plan"
+    LEGAL = "legal"
 
 
 class Case(TenantMixin, TimestampMixin, Base):
@@ -100,7 +108,7 @@ class Case(TenantMixin, TimestampMixin, Base):
     instant_fixed_minor: Mapped[MinorUnits | None]
     instant_upfront_minor: Mapped[MinorUnits | None]
     bidding_deadline: Mapped[datetime]
-    #: ISO 3166 codes / specialty codes an agency should cover (not enforced yet)
+    #: ISO 3166 codes / specialty codes a bidding agency must all cover (services.requirements)
     required_countries: Mapped[list[str]] = mapped_column(JSON, default=list)
     required_specialties: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: False: only the agencies in case_invitations see the listing
@@ -139,6 +147,8 @@ class Case(TenantMixin, TimestampMixin, Base):
     #: when it left the marketplace for good: closed, withdrawn or expired
     closed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
+    #: optional stage while active: payment_plan or legal (services.stages)
+    stage: Mapped[CaseStage | None] = mapped_column(value_enum(CaseStage, "case_stage"))
 
     debtor: Mapped[Debtor] = relationship(lazy="joined", innerjoin=True)
     awarded_agency: Mapped[Organization | None] = relationship(

@@ -6,18 +6,20 @@ disclosure) and is dumped from `services.listing.Listing`, which holds nothing e
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import cache, partial
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
 from agencies.specialties import CODES as SPECIALTIES
-from core.money import MoneyError, MoneyField, exponent
+from core.money import Money, MoneyError, MoneyField, exponent
 from ledger.clock import today
 from marketplace.states import CaseStatus
-from marketplace.terms import FEE_MODELS, PercentField
+from marketplace.terms import FEE_MODELS, PercentField, format_percent
 
 STATUSES = [s.value for s in CaseStatus]
 
@@ -211,6 +213,91 @@ class ListingSchema(ma.Schema):
 LISTING_FIELDS = frozenset(ListingSchema._declared_fields)
 
 
+# -- lean dumping of ListingSchema -------------------------------------------------------------
+#
+# A listing page dumps 50 listings of ~30 values each; marshmallow's per-field machinery costs
+# more than the database. `compile_dumper` turns a schema into one function that produces the
+# same dict as `schema.dump(obj)`, from the schema's own fields (which keys, in which order,
+# how each value is written): ListingSchema stays the one allowlist. Plain fields become
+# direct conversions; any other field is serialised by the field itself.
+
+Dumper = Callable[[Any], dict[str, Any]]
+Convert = Callable[[Any], Any]
+
+
+def _converter(field: fields.Field) -> Convert | None:
+    """A direct conversion of a (non-None) value, or None to let the field serialise."""
+    kind = type(field)
+    if kind is fields.Nested:
+        plain = isinstance(field.nested, type) and not (field.many or field.only or field.exclude)
+        return compile_dumper(field.nested) if plain else None
+    if kind is fields.List:
+        inner = _converter(field.inner)
+        if inner is None:
+            return None
+        return lambda values: [None if v is None else inner(v) for v in values]
+    if kind is fields.Dict:
+        keys = _converter(field.key_field) if field.key_field else _same
+        values = _converter(field.value_field) if field.value_field else _same
+        if keys is None or values is None:
+            return None
+        return lambda mapping: {
+            None if k is None else keys(k): None if v is None else values(v)
+            for k, v in mapping.items()
+        }
+    if kind is fields.Integer and not field.as_string and not field.strict:
+        return int
+    if kind is fields.String:
+        return str
+    if kind is fields.Boolean:
+        return bool
+    if kind is fields.AwareDateTime and (field.format or "iso") == "iso":
+        return datetime.isoformat
+    if kind is MoneyField:
+        return Money.to_dict
+    if kind is PercentField:
+        return format_percent
+    return None
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@cache
+def compile_dumper(schema: type[ma.Schema]) -> Dumper:
+    """`schema().dump(obj)` for one object, as one function built from the schema's fields."""
+    instance = schema()
+    if any(instance._hooks.values()):  # pre/post-dump hooks: let marshmallow run them
+        return instance.dump  # type: ignore[return-value]
+    steps: list[tuple[str, Callable[[Any], Any]]] = []
+    for name, field in instance.dump_fields.items():
+        key = field.data_key or name
+        attr = field.attribute or name
+        convert = _converter(field)
+        if convert is None or "." in attr or isinstance(field, fields.Function):
+            steps.append((key, partial(field.serialize, name)))
+        else:
+            steps.append((key, _step(convert, attr)))
+    return lambda obj: {key: step(obj) for key, step in steps}
+
+
+def _step(convert: Convert, attr: str) -> Callable[[Any], Any]:
+    """Read `attr` (a key of a dict, else an attribute) and convert it unless it is None."""
+
+    def step(obj: Any) -> Any:
+        value = obj[attr] if type(obj) is dict else getattr(obj, attr)
+        return None if value is None else convert(value)
+
+    return step
+
+
+def dump_listings(listings: Sequence[Any]) -> list[dict[str, Any]]:
+    """`ListingSchema(many=True).dump(listings)`, without marshmallow's per-field overhead."""
+    dump = compile_dumper(ListingSchema)
+    return [dump(listing) for listing in listings]
+
+
 class CaseAgencyRefSchema(ma.Schema):
     id = fields.Int()
     name = fields.Str()
@@ -268,6 +355,10 @@ class CaseSchema(CaseSummarySchema):
     """The full case for the awarded agency: debtor and invoices in full."""
 
     outcome = fields.Function(lambda c: c.outcome.value if c.outcome else None)
+    stage = fields.Function(
+        lambda c: c.stage.value if c.stage else None,
+        metadata={"description": "payment_plan, legal or null (active cases only)"},
+    )
     debtor = fields.Nested(CaseDebtorSchema)
     invoices = fields.List(fields.Nested(CaseInvoiceSchema), attribute="case_invoices")
     terms = fields.Nested(ListingTermsOutSchema)

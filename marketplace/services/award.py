@@ -23,6 +23,7 @@ from ledger import services as ledger
 from marketplace import notifications, states
 from marketplace.models import Bid, Case
 from marketplace.services.events import record
+from marketplace.services.requirements import check_qualifies
 from marketplace.states import BidStatus, CaseStatus
 from marketplace.terms import FeeTerms
 
@@ -67,6 +68,7 @@ def take_case(case: Case, *, actor: User) -> Case:
         )
     check_awardable(case)
     agency_id = actor.org_id
+    check_qualifies(case, agency_id)
     _claim_award(case, terms, agency_id=agency_id, bid_id=None)
     rejected = _close_other_bids(case.id, taker=agency_id)
     bid = Bid(
@@ -140,6 +142,9 @@ def _claim_award(
         db.session.refresh(case, AWARD_COLUMNS)  # what the winner committed
         check_awardable(case)
         raise Conflict("The case has been awarded already.", code="already_awarded")
+    # "evaluate" cannot match every in-memory criterion (the deadline, the version
+    # expression), so read the awarded row back rather than trust the session's copy
+    db.session.refresh(case)
 
 
 def _close_other_bids(case_id: int, *, taker: int | None = None) -> list[int]:

@@ -15,6 +15,7 @@ from core.text import clean
 from marketplace import notifications, states
 from marketplace.models import Bid, Case
 from marketplace.services.events import record
+from marketplace.services.requirements import check_qualifies
 from marketplace.states import BidStatus, CaseStatus
 from marketplace.terms import FeeTerms
 
@@ -40,6 +41,7 @@ def place_bid(
     terms.check_within(case.terms)
     _check_open(case)
     agency_id = actor.org_id
+    check_qualifies(case, agency_id)
     replaced = db.session.scalars(
         update(Bid)
         .where(Bid.case_id == case.id, Bid.agency_org_id == agency_id, Bid.status == BidStatus.LIVE)

@@ -4,6 +4,9 @@ At publish the case keeps the few facts a listing may show (country, sector, deb
 type, claim, invoice count, oldest due date, document kinds); listing queries read only
 those columns and never the debtor or invoice rows. The dispute summary is counted live,
 for a whole page in one grouped query.
+
+A listing page reads only `LISTING_COLUMNS` (plain rows, no ORM entities); `to_listing`
+builds a `Listing` from such a row or from a `Case`.
 """
 
 from __future__ import annotations
@@ -13,7 +16,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    any_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import raiseload
 
 from core.db import utcnow
@@ -139,9 +155,36 @@ def visible_to(agency_org_id: int, now: datetime | None = None) -> ColumnElement
     )
 
 
+#: the case columns a listing is built from (and the only ones a listing page reads)
+LISTING_COLUMNS = (
+    Case.id,
+    Case.listing_sector,
+    Case.listing_country,
+    Case.listing_debtor_type,
+    Case.currency,
+    Case.claimed_minor,
+    Case.oldest_due_date,
+    Case.invoice_count,
+    Case.document_kinds,
+    Case.fee_models,
+    Case.max_percent_bp,
+    Case.max_fixed_minor,
+    Case.instant_fee_model,
+    Case.instant_percent_bp,
+    Case.instant_fixed_minor,
+    Case.instant_upfront_minor,
+    Case.bidding_deadline,
+    Case.published_at,
+    Case.open_to_all,
+    Case.required_countries,
+    Case.required_specialties,
+)
+
+
 def listings_query(agency_org_id: int, filters: dict[str, Any]) -> Select[Any]:
-    """The listings an agency may see, filtered, newest first (no debtor, no invoices)."""
-    query = select(Case).where(visible_to(agency_org_id)).options(*ANONYMOUS)
+    """The listings an agency may see, filtered, newest first: rows of `LISTING_COLUMNS`
+    (no debtor, no invoices; `to_listings` turns them into listings)."""
+    query = select(*LISTING_COLUMNS).where(visible_to(agency_org_id))
     if "country" in filters:
         query = query.where(Case.listing_country == filters["country"])
     if "currency" in filters:
@@ -156,6 +199,29 @@ def listings_query(agency_org_id: int, filters: dict[str, Any]) -> Select[Any]:
     if "sector" in filters:
         query = query.where(func.lower(Case.listing_sector) == filters["sector"].lower())
     return query.order_by(Case.published_at.desc(), Case.id.desc())
+
+
+def listing_page(
+    agency_org_id: int, filters: dict[str, Any], page: int, page_size: int
+) -> dict[str, Any]:
+    """One page of listings in the `{items, page, page_size, total}` envelope: a count, the
+    page's rows (listing columns only) and their dispute summaries, three statements.
+
+    (`count(*) OVER ()` on the page query would save a statement but makes PostgreSQL walk
+    every match through the index instead of stopping at the page: several times slower.)
+    """
+    query = listings_query(agency_org_id, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.execute(query.limit(page_size).offset((page - 1) * page_size)).all()
+    return {"items": to_listings(rows), "page": page, "page_size": page_size, "total": total or 0}
+
+
+def _among(column: ColumnElement[int], ids: Sequence[int]) -> ColumnElement[bool]:
+    """`column IN ids`; on PostgreSQL one array parameter (`= ANY`) instead of one per id,
+    which SQLAlchemy and psycopg would otherwise bind and parse per request."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(list(ids), ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def dispute_summaries(case_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -173,7 +239,7 @@ def dispute_summaries(case_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
             func.sum(still_open),
         )
         .join(Dispute, Dispute.invoice_id == CaseInvoice.invoice_id)
-        .where(CaseInvoice.case_id.in_(case_ids))
+        .where(_among(CaseInvoice.case_id, case_ids))
         .group_by(CaseInvoice.case_id, Dispute.reason_team, Dispute.reason_code)
     )
     for case_id, team, code, count, open_count in rows:
@@ -184,21 +250,34 @@ def dispute_summaries(case_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     return summaries
 
 
-def to_listing(case: Case, dispute_summary: dict[str, Any], *, on: date | None = None) -> Listing:
-    """The anonymised view of a listed case."""
+def to_listing(case: Any, dispute_summary: dict[str, Any], *, on: date | None = None) -> Listing:
+    """The anonymised view of a listed case (a `Case` or a row of `LISTING_COLUMNS`)."""
+    currency = case.currency
+    claimed = Money(case.claimed_minor, currency)
+    instant_model = case.instant_fee_model
     return Listing(
         id=case.id,
         sector=case.listing_sector,
         country=case.listing_country,
-        size_band=size_band(case.claimed),
+        size_band=size_band(claimed),
         debtor_type=case.listing_debtor_type.value if case.listing_debtor_type else None,
-        claimed=case.claimed,
+        claimed=claimed,
         days_overdue_bucket=age_bucket(case.oldest_due_date, on or today()),
         invoice_count=case.invoice_count,
         dispute_summary=dispute_summary,
         document_kinds=list(case.document_kinds),
-        terms=case.terms,
-        instant_terms=case.instant_terms,
+        terms=ListingTerms(
+            tuple(case.fee_models), currency, case.max_percent_bp, case.max_fixed_minor
+        ),
+        instant_terms=None
+        if instant_model is None
+        else FeeTerms(
+            instant_model,
+            currency,
+            case.instant_percent_bp,
+            case.instant_fixed_minor,
+            case.instant_upfront_minor,
+        ),
         bidding_deadline=case.bidding_deadline,
         published_at=case.published_at,
         by_invitation=not case.open_to_all,
@@ -207,8 +286,9 @@ def to_listing(case: Case, dispute_summary: dict[str, Any], *, on: date | None =
     )
 
 
-def to_listings(cases: Sequence[Case]) -> list[Listing]:
-    """A page of listings with their dispute summaries (one extra query for the page)."""
+def to_listings(cases: Sequence[Any]) -> list[Listing]:
+    """A page of listings (`Case`s or rows of `LISTING_COLUMNS`) with their dispute
+    summaries (one extra query for the page)."""
     summaries = dispute_summaries([c.id for c in cases])
     on = today()
     return [to_listing(c, summaries[c.id], on=on) for c in cases]

@@ -48,8 +48,7 @@ def listings() -> ResponseReturnValue:
         filters = ListingFilterSchema().load(raw)
     except ma.ValidationError as exc:
         errors, filters = exc.normalized_messages(), {}  # type: ignore[assignment]
-    found = paginate(listing.listings_query(current_org.id, filters), page, size)
-    found["items"] = listing.to_listings(found["items"])
+    found = listing.listing_page(current_org.id, filters, page, size)
     return render_template(
         "marketplace/listings.html",
         page=found,

@@ -3,8 +3,8 @@
 Rules: instalment dates strictly increasing, none in the past; every amount positive and
 in the case's currency; the total at most what the case still owes (invoices' outstanding
 plus open recoverable costs) — a plan may cover part of the debt, never more than all of
-it. A new plan replaces the current one, which stays as history. Marketplace states have
-no optional stages, so the case's "payment plan" stage is the `payment_plan_agreed` event.
+it. A new plan replaces the current one, which stays as history. Agreeing a plan on an
+active case also puts it in the `payment_plan` stage (services.stages).
 
 Tracking: recoveries received from the day the plan was agreed pay its instalments in
 date order; an instalment is `paid`, `partly_paid`, or else `overdue` (date passed) or
@@ -27,6 +27,7 @@ from core.money import Money
 from ledger.clock import today
 from marketplace.models import Case
 from marketplace.services.events import record
+from marketplace.services.stages import plan_agreed
 from marketplace.workspace import recoveries
 from marketplace.workspace.models import PaymentPlan, PlanInstalment, Recovery
 from marketplace.workspace.work import clean_text, require_running
@@ -87,6 +88,7 @@ def agree_plan(
             "replaced_plan_id": replaced,
         },
     )
+    plan_agreed(case, actor=actor)
     return plan
 
 

@@ -98,6 +98,7 @@ VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
     },
     ("marketplace_closing_api.CaseClose", "POST"): {"outcome": "unrecoverable"},
     ("marketplace_closing_api.CaseReview", "POST"): {"rating": 4},
+    ("marketplace_stage_api.CaseStageResource", "POST"): {"stage": "legal"},
 }
 
 #: (endpoint, method) that SPEC shares with every user on purpose: these answer 200 to
