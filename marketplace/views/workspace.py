@@ -133,7 +133,7 @@ def render_workspace(case: Case, status: int = 200, **forms: FlaskForm) -> Respo
     """The page as the caller sees it, with `forms` (carrying errors) in place of blank ones."""
     user = current_user
     running = case.status in AWARDED_STATES
-    items = db.session.scalars(comments.visible_comments_query(case, user))
+    items = db.session.scalars(comments.visible_comments_query(case, user, whole_thread=True))
     return render_template(
         "marketplace/workspace.html",
         case=case,

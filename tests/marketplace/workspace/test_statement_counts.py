@@ -59,3 +59,61 @@ def test_reads_do_not_grow_with_rows(client, tenants, bearer, side):
     assert few == many, (few, many)
     # token, case, page count, page, eager loads; an agency adds its access log row
     assert max(many.values()) <= (6 if side == "creditor" else 10), many
+
+
+def bulk_comments(case_id: int, author, n: int) -> None:
+    """`n` more shared comments on the case's thread, one in two with a file (plain rows)."""
+    from sqlalchemy import insert
+
+    from disputes.attachments.models import Attachment
+    from disputes.threads.models import Comment
+
+    case = db.session.get(Case, case_id)
+    comments.add_case_comment(case, actor=author, body="First", visibility="shared")
+    db.session.commit()
+    ids = db.session.scalars(
+        insert(Comment).returning(Comment.id, sort_by_parameter_order=True),
+        [
+            {
+                "org_id": author.org_id,
+                "thread_id": case.thread_id,
+                "author_id": author.id,
+                "body": f"Comment {i}",
+                "visibility": "shared",
+                "mentions": [],
+            }
+            for i in range(n)
+        ],
+    ).all()
+    files = [
+        {
+            "org_id": author.org_id,
+            "uploader_id": author.id,
+            "comment_id": comment_id,
+            "filename": f"f{i}.pdf",
+            "storage_key": f"bulk{comment_id:08d}",
+            "size": len(PDF_BYTES),
+            "content_type": "application/pdf",
+            "sha256": "0" * 64,
+        }
+        for i, comment_id in enumerate(ids)
+        if i % 2 == 0
+    ]
+    db.session.execute(insert(Attachment), files)
+    db.session.commit()
+
+
+def test_workspace_page_does_not_grow_with_a_long_thread(client, tenants, login_as):
+    """The page renders the whole thread: 3 or 600 comments, the same statements."""
+    found = {}
+    for n in (3, 600):
+        case_id = make_awarded_case(tenants, loser=False).id
+        bulk_comments(case_id, tenants.a.credit, n)
+        login_as(tenants.a.credit)
+        client.get(f"/cases/{case_id}/workspace")
+        with counting() as seen:
+            resp = client.get(f"/cases/{case_id}/workspace")
+        assert resp.status_code == 200
+        assert resp.get_data(as_text=True).count('data-testid="attachment"') == (n + 1) // 2
+        found[n] = sum(1 for sql in seen if "SAVEPOINT" not in sql)
+    assert found[3] == found[600], found
