@@ -239,7 +239,8 @@ def test_a_concurrent_change_is_a_clear_conflict(scene: Scene, login_as, monkeyp
     monkeypatch.setattr(services, "transition_dispute", meanwhile)
     resp = move(login_as(scene.t.a.credit), scene.dispute, "in_review")
     assert resp.status_code == 409
-    assert "Someone else changed this dispute or invoice meanwhile; reload and try again." in resp.text
+    message = "Someone else changed this dispute or invoice meanwhile; reload and try again."
+    assert message in resp.text
     assert reload(scene.dispute).status is DisputeStatus.OPEN
 
 
