@@ -279,8 +279,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve(factory: str, url: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
-    """gunicorn with `workers` sync workers running `factory` of this module, on loopback."""
+def serve(
+    factory: str, url: str | None, workers: int, *, module: str = "marketplace_bench"
+) -> tuple[subprocess.Popen[bytes], int]:
+    """gunicorn with `workers` sync workers running `module:factory()` from bench/, on loopback.
+
+    `url`, when given, is the database the factory reads from URL_ENV.
+    """
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -295,10 +300,10 @@ def serve(factory: str, url: str, workers: int) -> tuple[subprocess.Popen[bytes]
             "warning",
             "--pythonpath",
             f"{ROOT / 'bench'},{ROOT}",
-            f"marketplace_bench:{factory}()",
+            f"{module}:{factory}()",
         ],
         cwd=ROOT,
-        env={**os.environ, URL_ENV: url, "DUEBRIDGE_MODE": "production"},
+        env={**os.environ, **({URL_ENV: url} if url else {}), "DUEBRIDGE_MODE": "production"},
     )
     return proc, port
 

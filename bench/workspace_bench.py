@@ -98,26 +98,7 @@ def tfb_app() -> Any:
 
 def serve(factory: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
     """gunicorn with `workers` sync workers running `factory` of this module, on loopback."""
-    port = mb.free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--pythonpath",
-            f"{ROOT / 'bench'},{ROOT}",
-            f"workspace_bench:{factory}()",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DUEBRIDGE_MODE": "production"},
-    )
-    return proc, port
+    return mb.serve(factory, None, workers, module="workspace_bench")
 
 
 # -- seed ----------------------------------------------------------------------------------
