@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask.testing import FlaskClient
-from sqlalchemy import event
-
 from core.extensions import db
 from core.money import Money
 from disputes import services
@@ -102,22 +99,3 @@ def make_world(tenants: Tenants) -> World:
 def row_ids(html: str) -> list[int]:
     """Dispute ids of the list's rows, in the order shown."""
     return [int(n) for n in _ROW_ID.findall(html)]
-
-
-def count_statements(client: FlaskClient, path: str) -> int:
-    """SQL statements one GET of `path` runs (asserting a 200)."""
-    count = 0
-
-    def bump(*_args: object) -> None:
-        nonlocal count
-        count += 1
-
-    engine = db.engines[None]
-    engine = getattr(engine, "engine", engine)
-    event.listen(engine, "before_cursor_execute", bump)
-    try:
-        resp = client.get(path)
-        assert resp.status_code == 200, (path, resp.status_code)
-    finally:
-        event.remove(engine, "before_cursor_execute", bump)
-    return count

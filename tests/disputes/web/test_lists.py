@@ -14,11 +14,11 @@ from tests import factories
 from tests.disputes.web.list_helpers import (
     ATTRIBUTE,
     SCRIPT,
-    count_statements,
     dispute,
     make_world,
     row_ids,
 )
+from tests.statements import count_statements
 
 
 @pytest.fixture

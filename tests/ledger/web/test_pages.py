@@ -6,6 +6,7 @@ import pytest
 
 from tests import factories
 from tests.ledger.web.conftest import Ledger
+from tests.statements import count_statements
 
 READ_ROLES = ["owner", "credit", "viewer"]
 
@@ -166,28 +167,13 @@ def test_dashboard_panel_of_a_sales_rep_counts_own_debtors_only(ledger, login_as
 
 def test_page_counts_do_not_grow_with_rows(ledger, login_as, app):
     """The debtor list runs a fixed number of statements, however many debtors there are."""
-    from sqlalchemy import event
 
-    from core.extensions import db
     from tests import factories
 
     client = login_as(ledger.t.a.owner)
 
     def statements(path: str) -> int:
-        count = 0
-
-        def bump(*_a: object) -> None:
-            nonlocal count
-            count += 1
-
-        engine = db.engines[None]
-        engine = getattr(engine, "engine", engine)
-        event.listen(engine, "before_cursor_execute", bump)
-        try:
-            assert client.get(path).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", bump)
-        return count
+        return count_statements(client, path)
 
     before = {p: statements(p) for p in ("/debtors", "/invoices", "/")}
     for n in range(8):

@@ -7,7 +7,8 @@ from marketplace.models import Case
 from marketplace.states import CaseStatus
 from tests.factories import make_debtor
 from tests.marketplace.helpers import make_bid, make_case, overdue_invoice
-from tests.marketplace.web.helpers import SCRIPT, count_statements, post
+from tests.marketplace.web.helpers import SCRIPT, post
+from tests.statements import count_statements
 
 SECRETS = ("Zyxwv Secret Holdings", "DE999888777", "HRB-424242", "ZX-INV-0001", "ZX-INV-0002")
 
